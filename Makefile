@@ -1,0 +1,52 @@
+# wbcti-analysis: the two commands a researcher needs are `make run` and `make test`.
+# Both create .venv and install the project into it on first use (Python 3.11, pip; no conda).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+REPORTS ?= reports
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-lib test-notebooks validate summary lab benchmark clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (wbcti)" >/dev/null
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the project with its test and JupyterLab extras
+
+run: $(STAMP) ## validate the bundled data and print its summary
+	$(BIN)/wbcti validate
+	$(BIN)/wbcti summary
+
+test: $(STAMP) ## run every test: library (pytest) and notebooks (nbval)
+	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider tests notebooks
+
+test-lib: $(STAMP) ## library tests only
+	$(BIN)/python -m pytest -p no:cacheprovider tests
+
+test-notebooks: $(STAMP) ## notebooks only, under nbval (cells marked NBVAL_CHECK_OUTPUT are compared)
+	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks
+
+validate: $(STAMP) ## check the bundled data package (or DATA=path)
+	$(BIN)/wbcti validate $(DATA)
+
+summary: $(STAMP) ## rows per table and country coverage of the data package (or DATA=path)
+	$(BIN)/wbcti summary $(DATA)
+
+lab: $(STAMP) ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks
+
+benchmark: $(STAMP) ## import time and load-and-validate time of the bundled package
+	$(BIN)/python benchmarks/bench_load.py
+
+clean: ## remove .venv and generated reports
+	rm -rf $(VENV) $(REPORTS) .pytest_cache

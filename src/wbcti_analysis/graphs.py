@@ -1,0 +1,1 @@
+"""PLACEHOLDER. Author of this file: read /work/main/HELPER-RULES-READ-FIRST.md first (binding rules: thin notebooks, nbval, no commits, do not edit others' files, data being coded in parallel). Then replace this file."""
