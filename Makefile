@@ -23,9 +23,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install the project with its test and JupyterLab extras
 
-run: $(STAMP) ## validate the bundled data and print its summary
+run: $(STAMP) ## validate the data, run every notebook into reports/<run-id>/ and print where index.html is
 	$(BIN)/wbcti validate
-	$(BIN)/wbcti summary
+	$(BIN)/wbcti run --output $(REPORTS)
 
 test: $(STAMP) ## run every test: library (pytest) and notebooks (nbval)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider tests notebooks

@@ -3,6 +3,8 @@
 Subcommands:
   validate [PATH]   check a data package (the bundled one by default)
   summary [PATH]    rows per table and country coverage of a data package
+  list              the notebooks of the collection and their parameters
+  run [NOTEBOOK..]  execute notebooks through papermill into a report folder
 """
 from __future__ import annotations
 
@@ -15,7 +17,155 @@ EPILOG = """examples:
   wbcti validate                      check the bundled data package
   wbcti validate ~/my-coded-data      check your own package (same datapackage.json)
   wbcti summary                       rows per table and per source, country coverage
+  wbcti list                          notebooks and their parameters (types, defaults, help)
+  wbcti run                           run every notebook into reports/<run-id>/
+  wbcti run 01 -p countries "[XK, AL]"  one notebook with a parameter
+  wbcti run --data ~/my-coded-data    the whole collection on your own data package
+
+Run `wbcti run --help` for parameters, params files, parallel jobs and exit codes.
 """
+
+RUN_DESCRIPTION = """\
+Execute notebooks of the collection (all by default) through papermill into a new run
+folder OUTPUT/<run-id>/ holding, per notebook, the executed .ipynb, an HTML page (code
+hidden unless --show-code), its headline figures and exported files; plus index.html (status,
+duration, parameters, headline figures and what changed since the previous complete run)
+and manifest.json (times, versions, git commit, data hash, parameters, errors).
+
+OUTPUT/latest points at the newest run in which every notebook succeeded; a failed run
+never moves it. Notebook names, parameter names and types, and --data are all checked
+before anything runs.
+"""
+
+RUN_EPILOG = """\
+notebooks:
+  NOTEBOOK is a file name (01-coordination-graph.ipynb), a stem (01-coordination-graph)
+  or a number (01 or 1). See `wbcti list` for the collection and its parameters.
+
+parameters:
+  -p NAME VALUE applies to every selected notebook that declares NAME; a name that no
+  selected notebook declares is refused. VALUE is read as YAML, like papermill -y:
+  -p top_n 10, -p alpha 0.01, -p merge_parents true, -p countries "[XK, AL]".
+  For a str parameter the text is passed as typed (-p weighting newman; 2017 stays "2017").
+  data_path and output_dir are set by the runner: use --data and --output.
+
+params file (YAML), flat, per notebook, or both; -p wins over the file, a notebook's
+section over the flat entries:
+  top_n: 10                      # every selected notebook that declares top_n
+  02-donor-dependency:           # only this notebook
+    countries: [XK, AL]
+
+examples:
+  wbcti run                                  whole collection into reports/
+  wbcti run 01 03 -p top_n 15                two notebooks, one parameter
+  wbcti run --params-file run.yaml --jobs 2  parameters from a file, two at a time
+  wbcti run --data ~/my-coded-data --output ~/my-reports
+  wbcti run --dry-run -p top_n 15            check and show what would run
+  python -m http.server -d reports/latest 8000   then open http://localhost:8000
+
+exit status:
+  0  every notebook succeeded (OUTPUT/latest now points at this run)
+  1  at least one notebook failed (the others ran; latest is unchanged)
+  2  refused before running: unknown notebook or parameter, wrong type, invalid --data
+"""
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from .runner import discover
+
+    try:
+        notebooks = discover(args.notebooks)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        import json
+
+        print(json.dumps([n.to_dict() for n in notebooks], indent=2, ensure_ascii=False))
+        return 0
+    folder = notebooks[0].path.parent if notebooks else args.notebooks
+    if not notebooks:
+        print(f"no notebooks (NN-*.ipynb) in {folder or 'the notebooks folder'}")
+        return 0
+    print(f"Notebooks in {folder}:")
+    for n in notebooks:
+        print(f"\n{n.name}" + (f"  {n.title}" if n.title else ""))
+        if n.error:
+            print(f"  ! {n.error}")
+        if not n.parameters and not n.error:
+            print("  (no parameters)")
+        for p in n.parameters.values():
+            typ = p.type if p.type != "None" else "untyped"
+            definition = f"  {p.name}: {typ} = {p.default}"
+            if p.help:
+                definition = f"{definition:<40} {p.help}" if len(definition) < 40 else f"{definition}\n{'':<41}{p.help}"
+            print(definition)
+        for w in n.warnings:
+            print(f"  warning: {w}")
+    print("\nRun one with `wbcti run NN -p NAME VALUE`; see `wbcti run --help`.")
+    return 0
+
+
+def _rel(path) -> str:
+    import os
+
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .runner import EXIT_REFUSED, RunRefused, execute, plan_run
+
+    if args.jobs < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        plan = plan_run(args.notebook, args.parameter or [], args.params_file, args.data, args.notebooks)
+    except RunRefused as exc:
+        print("error: refused, nothing was run:", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return EXIT_REFUSED
+    progress = None if args.quiet else sys.stderr
+    for w in plan.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if args.dry_run:
+        print(f"would run {len(plan.notebooks)} notebook(s) from {plan.notebooks_dir} into {args.output}/<run-id>/:")
+        for n in plan.notebooks:
+            given = dict(plan.parameters.get(n.stem, {}))
+            if plan.data_path is not None and "data_path" in n.parameters:
+                given["data_path"] = str(plan.data_path)
+            shown = ", ".join(f"{k}={v!r}" for k, v in given.items()) or "defaults"
+            print(f"  {n.name}: {shown}")
+        return 0
+    try:
+        status, run_dir, manifest = execute(plan, args.output, jobs=args.jobs, show_code=args.show_code,
+                                            progress=progress)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    nbs = manifest["notebooks"]
+    n_ok = sum(nb["status"] == "ok" for nb in nbs)
+    print(f"run {manifest['run_id']}: {manifest['status']}, {n_ok} of {len(nbs)} notebook(s) ok "
+          f"in {manifest['duration_s']:.1f} s")
+    for nb in nbs:
+        if nb["status"] != "ok":
+            err = nb.get("error") or {}
+            first = ((err.get("evalue") or "").strip().splitlines() or [""])[0]
+            print(f"  {nb['status'].upper()} {nb['stem']}: {err.get('ename') or ''}: {first}")
+    if manifest.get("previous_complete_run"):
+        print(f"headline figures changed since {manifest['previous_complete_run']}: {manifest.get('headline_changes', 0)}")
+    print(f"index: {_rel(run_dir / 'index.html')}")
+    if manifest.get("latest_moved"):
+        print(f"latest: {_rel(run_dir.parent / 'latest' / 'index.html')} -> {run_dir.name}")
+    else:
+        prev = manifest.get("previous_complete_run")
+        print(f"latest: unchanged ({prev or 'no complete run yet'})")
+    return status
+
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -80,13 +230,52 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and the coverage of the six Western Balkan beneficiaries.")
     p.add_argument("path", nargs="?", default=None, help="folder holding datapackage.json (default: bundled)")
     p.set_defaults(func=_cmd_summary)
+
+    p = sub.add_parser("list", help="the notebooks of the collection and their parameters",
+                       description="List the notebooks of the collection (notebooks/NN-*.ipynb) with each "
+                                   "parameter's type, default and help, as read from the cell tagged "
+                                   "'parameters' (papermill.inspect_notebook).",
+                       epilog="examples:\n  wbcti list\n  wbcti list --json | jq '.[].parameters'",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--notebooks", metavar="DIR", default=None,
+                   help="folder of the collection (default: the project's notebooks/)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser("run", help="run notebooks through papermill into a report folder for reviewers",
+                       description=RUN_DESCRIPTION, epilog=RUN_EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("notebook", nargs="*", metavar="NOTEBOOK",
+                   help="notebooks to run: file name, stem or number (default: all)")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="set a parameter (VALUE read as YAML); repeatable")
+    p.add_argument("--params-file", metavar="FILE", default=None,
+                   help="YAML file of parameters, flat or per notebook (see below)")
+    p.add_argument("--data", metavar="PATH", default=None,
+                   help="run on this data package (validated first; passed as data_path)")
+    p.add_argument("--output", metavar="DIR", default="reports",
+                   help="where run folders go (default: ./reports)")
+    p.add_argument("--jobs", "-j", metavar="N", type=int, default=1,
+                   help="notebooks run in parallel, each in its own process (default: 1)")
+    p.add_argument("--show-code", action="store_true",
+                   help="show code cells in the HTML pages (hidden by default, for reviewers)")
+    p.add_argument("--notebooks", metavar="DIR", default=None,
+                   help="folder of the collection (default: the project's notebooks/)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check notebooks, parameters and data, print what would run, run nothing")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
+    p.set_defaults(func=_cmd_run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and getattr(args, "command", None) == "run" and not any(e.startswith("-") for e in extra):
+        args.notebook = [*args.notebook, *extra]  # `wbcti run 01 -p top_n 15 03`: 03 is a notebook too
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
