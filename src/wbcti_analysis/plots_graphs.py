@@ -1,1 +1,263 @@
-"""PLACEHOLDER. Author of this file: read /work/main/HELPER-RULES-READ-FIRST.md first (binding rules: thin notebooks, nbval, no commits, do not edit others' files, data being coded in parallel). Then replace this file."""
+"""Figures of the coordination-graph analysis (:mod:`wbcti_analysis.graphs`).
+
+matplotlib and seaborn are imported inside the functions. Every function returns the
+matplotlib Figure; each has a title, labelled axes (with units where there are any) and
+the data source as a caption.
+"""
+from __future__ import annotations
+
+__all__ = ["SECTOR_COLOURS", "draw_network", "plot_mixing_heatmap", "plot_sector_test", "plot_period_summary"]
+
+#: One fixed colour per sector (the descriptor's enum), so every figure uses the same ones.
+SECTOR_COLOURS = {
+    "law_enforcement": "#0b3c8c",
+    "justice": "#5b8fd6",
+    "social_welfare": "#e69f00",
+    "education": "#f0e442",
+    "health": "#cc79a7",
+    "civil_society": "#009e73",
+    "religious": "#8c510a",
+    "policy_coordination": "#999999",
+    "funding": "#d55e00",
+    "research": "#56b4e9",
+    "media": "#a6761d",
+    "youth_culture": "#b2df8a",
+    "private": "#6a3d9a",
+    "other": "#dddddd",
+}
+
+
+def _caption(fig, extra: str = "") -> None:
+    from .notebook import SOURCE_CAPTION
+
+    text = SOURCE_CAPTION if not extra else f"{extra}\n{SOURCE_CAPTION}"
+    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7, color="#555555", wrap=True)
+
+
+def _empty(title: str, message: str):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11)
+    _caption(fig)
+    return fig
+
+
+def _layout(G, seed: int) -> dict:
+    """Seeded spring layout, component by component: the largest component fills the
+    square [-1, 1]^2, the smaller ones sit in rows below it (so that a few pairs far
+    apart do not squeeze the main component into a dot). Ties are unweighted here so
+    that heavy hubs do not collapse the picture."""
+    import networkx as nx
+    import numpy as np
+
+    from .graphs import canonical
+
+    comps = sorted((sorted(c) for c in nx.connected_components(G)), key=lambda c: (-len(c), c[0]))
+    pos = {}
+    main = canonical(G.subgraph(comps[0]))
+    if len(comps[0]) == 1:
+        pos[comps[0][0]] = np.array([0.0, 0.0])
+    else:
+        p = nx.spring_layout(main, seed=seed, weight=None, k=1.5 / np.sqrt(len(comps[0])), iterations=200)
+        arr = np.array([p[n] for n in comps[0]])
+        arr = arr - arr.mean(axis=0)
+        arr = arr / max(np.abs(arr).max(), 1e-9)
+        pos.update(dict(zip(comps[0], arr)))
+    rest = comps[1:]
+    per_row = max(1, int(np.ceil(np.sqrt(len(rest) * 2)))) if rest else 1
+    for i, comp in enumerate(rest):
+        row, col = divmod(i, per_row)
+        centre = np.array([-1.0 + (col + 0.5) * 2.0 / per_row, -1.35 - 0.3 * row])
+        radius = 0.06 * np.sqrt(len(comp))
+        if len(comp) == 1:
+            pos[comp[0]] = centre
+            continue
+        p = nx.spring_layout(canonical(G.subgraph(comp)), seed=seed, weight=None)
+        arr = np.array([p[n] for n in comp])
+        arr = arr - arr.mean(axis=0)
+        arr = arr / max(np.abs(arr).max(), 1e-9) * radius
+        pos.update({n: centre + a for n, a in zip(comp, arr)})
+    return pos
+
+
+def _place_labels(fig, ax, items) -> None:
+    """Annotate points with boxed labels, trying offsets around each point until the
+    label's box overlaps no label placed before it (greedy, deterministic)."""
+    renderer = fig.canvas.get_renderer()
+    offsets = [(d * cx, d * cy) for d in (10, 28, 46) for cx, cy in
+               ((1, 1), (1, -1), (-1, 1), (-1, -1), (0, 1.2), (0, -1.4), (1.3, 0), (-1.3, 0))]
+    placed = []
+    for text, (x, y) in items:
+        ann = None
+        for dx, dy in offsets:
+            if ann is not None:
+                ann.remove()
+            ann = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=9,
+                              ha="left" if dx > 0 else "right" if dx < 0 else "center",
+                              va="bottom" if dy > 0 else "top",
+                              bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#999999", "lw": 0.5,
+                                    "alpha": 0.9},
+                              arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.6}, zorder=5)
+            box = ann.get_window_extent(renderer).expanded(1.12, 1.5)
+            if not any(box.overlaps(b) for b in placed):
+                break
+        placed.append(ann.get_window_extent(renderer).expanded(1.12, 1.5))
+
+
+def draw_network(G, metrics=None, size_by: str = "betweenness", top_n: int = 10, seed: int = 42,
+                 title: str = "Coordination graph", figsize=(11, 9)):
+    """Draw an actor graph: nodes coloured by sector, sized by a centrality, top actors labelled.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        An actor graph from :func:`wbcti_analysis.graphs.build_graphs`.
+    metrics : DataFrame, optional
+        From :func:`wbcti_analysis.graphs.actor_metrics`; computed if not given.
+    size_by : str
+        Metrics column giving node size (default ``betweenness``); it also picks the
+        ``top_n`` labelled actors.
+    seed : int
+        Seed of ``networkx.spring_layout`` (the same seed gives the same picture).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    import networkx as nx
+    import numpy as np
+    from matplotlib.lines import Line2D
+
+    from .graphs import actor_metrics, canonical
+
+    if G.number_of_nodes() == 0:
+        return _empty(title, "No actors in this selection: nothing to draw.")
+    if metrics is None:
+        metrics = actor_metrics(G, seed=seed)
+    if size_by not in metrics.columns:
+        raise ValueError(f"size_by must be a column of the metrics table, got {size_by!r}")
+    m = metrics.set_index("actor_id")
+    val = m[size_by].astype(float).fillna(0.0)
+    span = val.max() - val.min()
+    scaled = (val - val.min()) / span if span > 0 else val * 0
+    sizes = {n: 40 + 900 * float(scaled.get(n, 0.0)) for n in G}
+    G = canonical(G)
+    pos = _layout(G, seed)
+    nodes = sorted(G)
+    fig, ax = plt.subplots(figsize=figsize)
+    widths = [0.4 + 0.6 * np.log1p(float(d.get("count", 1))) for _, _, d in G.edges(data=True)]
+    nx.draw_networkx_edges(G, pos, ax=ax, width=widths, alpha=0.25, edge_color="#555555")
+    colours = [SECTOR_COLOURS.get(G.nodes[n].get("sector", "other"), "#dddddd") for n in nodes]
+    nx.draw_networkx_nodes(G, pos, nodelist=nodes, node_size=[sizes[n] for n in nodes], node_color=colours,
+                           edgecolors="white", linewidths=0.8, ax=ax)
+    top = (metrics.sort_values([size_by, "degree", "actor_id"], ascending=[False, False, True])
+           .head(max(int(top_n), 0))["actor_id"].tolist())
+    _place_labels(fig, ax, [(G.nodes[n].get("label", n), pos[n]) for n in top])
+    present = sorted({G.nodes[n].get("sector", "other") for n in nodes})
+    handles = [Line2D([0], [0], marker="o", linestyle="", markersize=8, markerfacecolor=SECTOR_COLOURS.get(s, "#ddd"),
+                      markeredgecolor="white", label=s.replace("_", " ")) for s in present]
+    ax.legend(handles=handles, title="Sector", loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    ax.set_title(title)
+    ax.set_xlabel("spring layout (no units)")
+    ax.set_axis_off()
+    n_small = nx.number_connected_components(G) - 1
+    _caption(fig, f"Node size: {size_by.replace('_', ' ')}; labels: top {len(top)} actors by it; "
+                  f"edge width: shared activities + stated relations (log); spring layout, seed {seed}"
+                  + (f"; the {n_small} smaller component(s) sit below the largest." if n_small else "."))
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def plot_mixing_heatmap(matrix, title: str = "Ties between sectors", value_label: str = "ties (count)"):
+    """Heatmap of a mixing matrix from :func:`wbcti_analysis.graphs.mixing_matrix`.
+
+    Cells are ties between the row group and the column group (the diagonal: ties inside a
+    group). Returns the Figure.
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    if matrix is None or matrix.size == 0 or float(matrix.to_numpy().sum()) == 0:
+        return _empty(title, "No ties in this selection: no mixing matrix.")
+    labels = [str(c).replace("_", " ") for c in matrix.columns]
+    n = len(labels)
+    fig, ax = plt.subplots(figsize=(1.0 + 0.75 * n + 2, 0.6 * n + 2.5))
+    fmt = "d" if str(matrix.dtypes.iloc[0]).startswith("int") else ".1f"
+    sns.heatmap(matrix, annot=True, fmt=fmt, cmap="Blues", cbar_kws={"label": value_label}, ax=ax,
+                xticklabels=labels, yticklabels=labels, linewidths=0.5, linecolor="white")
+    name = matrix.index.name or "group"
+    ax.set_xlabel(f"{name} of one end")
+    ax.set_ylabel(f"{name} of the other end")
+    ax.set_title(title)
+    _caption(fig, "Off-diagonal cells show each cross-group tie in both [row, column] and [column, row].")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+def plot_sector_test(result, title: str | None = None):
+    """Observed ties of the tested sector against the degree-preserving null, per sector.
+
+    ``result`` is a :func:`wbcti_analysis.graphs.sector_tie_test` table: each row shows the
+    null's 2.5-97.5 % interval (bar), its mean (tick) and the observed count (dot).
+    """
+    import matplotlib.pyplot as plt
+
+    sector = result.attrs.get("sector", "the sector")
+    title = title or f"Ties of {sector.replace('_', ' ')} to other sectors: observed vs random rewiring"
+    if result.attrs.get("thin", False) or len(result) == 0:
+        return _empty(title, result.attrs.get("message", "Too thin to decide."))
+    df = result.iloc[::-1].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(df) + 2))
+    y = range(len(df))
+    ax.hlines(y, df["null_low"], df["null_high"], color="#bbbbbb", linewidth=8, label="random rewiring, 95 % range")
+    ax.plot(df["expected_ties"], y, "|", color="#555555", markersize=14, label="random rewiring, mean")
+    colours = ["#d55e00" if v == "fewer than chance" else "#009e73" if v == "more than chance" else "#0b3c8c"
+               for v in df["verdict"]]
+    ax.scatter(df["observed_ties"], y, color=colours, zorder=3, s=50, label="observed")
+    ax.set_yticks(list(y))
+    ax.set_yticklabels([str(s).replace("_", " ") for s in df["other_sector"]])
+    ax.set_xlabel(f"ties with {sector.replace('_', ' ')} actors (count)")
+    ax.set_ylabel("other sector")
+    ax.set_title(title)
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    a = result.attrs
+    _caption(fig, f"{a.get('n_draws', '')} degree-preserving rewirings (seed {a.get('seed', '')}); "
+                  "orange: fewer than chance (p < alpha), green: more.")
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
+
+
+def plot_period_summary(summary, columns=("density", "share_in_largest_component", "ei_law_enforcement"),
+                        title: str = "How the graph changes between periods"):
+    """Small multiples of graph-level figures per period (``compare_periods(...)["summary"]``)."""
+    import matplotlib.pyplot as plt
+
+    cols = [c for c in columns if c in summary.columns]
+    if len(summary) == 0 or not cols:
+        return _empty(title, "No period to compare.")
+    fig, axes = plt.subplots(1, len(cols), figsize=(3.6 * len(cols), 3.6), squeeze=False)
+    units = {"density": "share of possible ties (0-1)", "share_in_largest_component": "share of actors (0-1)",
+             "actors": "actors (count)", "ties": "ties (count)"}
+    for ax, c in zip(axes[0], cols):
+        vals = summary[c].astype(float)
+        ax.bar([str(i) for i in summary.index], vals.fillna(0), color="#0b3c8c")
+        integer = c in ("actors", "ties", "components", "isolates", "largest_component") or c.endswith("_actors")
+        for i, v in enumerate(vals):
+            text = "n/a" if v != v else (f"{v:.0f}" if integer else f"{v:.2f}")
+            ax.text(i, 0 if v != v else v, text, ha="center", va="bottom" if (v != v or v >= 0) else "top",
+                    fontsize=9)
+        name = f"E-I index, {c[3:].replace('_', ' ')}" if c.startswith("ei_") else c.replace("_", " ")
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("period")
+        ax.set_ylabel(units.get(c, "E-I index (-1 .. +1)" if c.startswith("ei_") else c.replace("_", " ")))
+        if c.startswith("ei_"):
+            ax.set_ylim(-1.05, 1.05)
+            ax.axhline(0, color="#555555", linewidth=0.8)
+    fig.suptitle(title, fontweight="bold")
+    _caption(fig, "Activities are placed in every period their dates overlap; undated ones are left out.")
+    fig.tight_layout(rect=(0, 0.08, 1, 0.95))
+    return fig
