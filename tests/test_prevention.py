@@ -211,13 +211,17 @@ def test_bootstrap_deterministic_with_seed(rich):
 # ----------------------------------------------------------------------------- external vs domestic
 
 
-def test_funder_origin_rule():
-    f = pv._funder_origin
-    assert f("eu_body", None, ("AL",)) == "external"
-    assert f("donor_government", "NO", ("AL",)) == "external"
-    assert f("ministry", "AL", ("AL", "XK")) == "domestic"
-    assert f("ministry", "DE", ("AL",)) == "external"
-    assert f("network", None, ("AL",)) == "unknown"
+def test_funder_origins_use_the_funding_rule(fx, rich):
+    """Prevention and funding classify every funder link the same way."""
+    from wbcti_analysis.funding import funder_links
+
+    for ds in (fx, rich):
+        mine = pv.funder_origins(ds).set_index(["activity_id", "funder_id"])["origin"]
+        theirs = (funder_links(ds, inherit=False).drop_duplicates(["activity_id", "funder_id"])
+                  .astype({"activity_id": str, "funder_id": str}).set_index(["activity_id", "funder_id"])["origin"])
+        assert mine.sort_index().to_dict() == theirs.sort_index().to_dict()
+    o = pv.funder_origins(fx).set_index(["activity_id", "funder_id"])["origin"]
+    assert o[("a5", "al-ministry")] == "domestic" and o[("a5", "donor-a")] == "external"
 
 
 def test_activity_funding_origin(fx, rich):

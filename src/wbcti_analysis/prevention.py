@@ -63,7 +63,6 @@ __all__ = [
     "ALL_TIERS",
     "WB6",
     "COUNTING_RULES",
-    "EXTERNAL_ACTOR_TYPES",
     "DUPLICATE_WEIGHTS",
     "period_labels",
     "assign_periods",
@@ -94,10 +93,6 @@ ALL_TIERS: tuple[str, ...] = TIERS + (UNCODED,)
 WB6: tuple[str, ...] = ("AL", "BA", "XK", "ME", "MK", "RS")
 """The six Western Balkan countries (ISO 3166-1 alpha-2; Kosovo is XK)."""
 COUNTING_RULES: tuple[str, ...] = ("fractional", "each")
-# Funder actor types that are external to any Western Balkan country by definition.
-EXTERNAL_ACTOR_TYPES: frozenset[str] = frozenset({
-    "eu_body", "eu_agency", "un_agency", "osce_field_mission", "international_organisation",
-    "donor_government", "foundation", "regional_organisation"})
 # Weights of the combined duplicate score (they sum to 1, so the score is in [0, 1]).
 DUPLICATE_WEIGHTS: dict[str, float] = {"text": 0.6, "themes": 0.2, "countries": 0.1, "time": 0.1}
 # Roles of the actors who do the work (for "different actors" in duplicate detection).
@@ -173,47 +168,24 @@ def assign_periods(activities: pd.DataFrame, split_year: int = 2018) -> pd.Serie
 # ----------------------------------------------------------------------------- funders
 
 
-def _funder_origin(actor_type, actor_country, activity_countries) -> str:
-    """Classify one funder of one activity as ``external``, ``domestic`` or ``unknown``.
-
-    External: an actor type in :data:`EXTERNAL_ACTOR_TYPES`, or an actor whose country is
-    not among the activity's countries (e.g. a foreign ministry). Domestic: a national or
-    local body of one of the activity's countries. Unknown: no external type and no
-    country (e.g. a network or NGO with no country recorded).
-    """
-    if actor_type is not None and str(actor_type) in EXTERNAL_ACTOR_TYPES:
-        return "external"
-    if actor_country is None or (isinstance(actor_country, float) and np.isnan(actor_country)):
-        return "unknown"
-    if str(actor_country) in set(activity_countries or ()):
-        return "domestic"
-    return "external"
-
-
 def funder_origins(ds) -> pd.DataFrame:
     """Return every funder x activity link with the funder's origin for that activity.
 
-    Links come from the ``funding`` table and from ``participations`` with role
-    ``funder`` (deduplicated). Columns: ``activity_id``, ``funder_id``, ``actor_type``,
-    ``funder_country``, ``origin`` (``external`` / ``domestic`` / ``unknown``, see
-    :func:`_funder_origin`), ``recorded_in`` (``funding``, ``participations`` or ``both``).
+    The links and the external / domestic rule are those of
+    :func:`wbcti_analysis.funding.funder_links` (funding rows plus participations with role
+    ``funder``; no inheritance from parent projects here), so the two analyses classify
+    every funder the same way. Columns: ``activity_id``, ``funder_id``, ``actor_type``,
+    ``funder_country``, ``origin`` (``external`` / ``domestic``), ``rule`` (why),
+    ``recorded_in`` (``funding`` or ``participation``). One row per (activity, funder).
     """
-    fund = ds.funding[["funder_id", "activity_id"]].astype(str).assign(_f=True)
-    part = ds.participations
-    part = part[part["role"].astype(str) == "funder"][["actor_id", "activity_id"]].astype(str)
-    part = part.rename(columns={"actor_id": "funder_id"}).assign(_p=True)
-    links = fund.drop_duplicates().merge(part.drop_duplicates(), on=["funder_id", "activity_id"], how="outer")
-    links["recorded_in"] = np.select([links["_f"].eq(True) & links["_p"].eq(True), links["_f"].eq(True)],
-                                     ["both", "funding"], "participations")
-    actors = ds.actors.set_index("actor_id")
-    links["actor_type"] = links["funder_id"].map(actors["actor_type"].astype(object))
-    links["funder_country"] = links["funder_id"].map(actors["country"].astype(object))
-    acts = ds.activities.set_index("activity_id")["countries"]
-    links["origin"] = [
-        _funder_origin(t if isinstance(t, str) else None, c if isinstance(c, str) else None, acts.get(a, ()))
-        for t, c, a in zip(links["actor_type"], links["funder_country"], links["activity_id"])]
-    cols = ["activity_id", "funder_id", "actor_type", "funder_country", "origin", "recorded_in"]
-    return links[cols].sort_values(["activity_id", "funder_id"]).reset_index(drop=True)
+    from .funding import funder_links
+
+    links = funder_links(ds, include_participations=True, inherit=False)
+    links = links.drop_duplicates(["activity_id", "funder_id"]).rename(
+        columns={"funder_type": "actor_type", "link_source": "recorded_in"})
+    cols = ["activity_id", "funder_id", "actor_type", "funder_country", "origin", "rule", "recorded_in"]
+    return links[cols].astype({"activity_id": str, "funder_id": str}).sort_values(
+        ["activity_id", "funder_id"]).reset_index(drop=True)
 
 
 def activity_funding_origin(ds, links: pd.DataFrame | None = None) -> pd.Series:
