@@ -37,9 +37,12 @@ __all__ = [
     "load",
     "data_hash",
     "partial_date_bounds",
+    "WESTERN_BALKANS",
 ]
 
 DESCRIPTOR = "datapackage.json"
+#: The six Western Balkan beneficiaries (ISO 3166-1 alpha-2; Kosovo is XK).
+WESTERN_BALKANS: tuple[str, ...] = ("AL", "BA", "XK", "ME", "MK", "RS")
 _TRUE = {"true", "True", "TRUE", "1", "yes"}
 _FALSE = {"false", "False", "FALSE", "0", "no"}
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -549,7 +552,7 @@ class Dataset:
         out[count_cols] = out[count_cols].astype(int)
         return out
 
-    def country_coverage(self, countries=("AL", "BA", "XK", "ME", "MK", "RS")):
+    def country_coverage(self, countries=WESTERN_BALKANS):
         """Return actors and activities per country (rows: ISO codes, columns: counts)."""
         import pandas as pd
 

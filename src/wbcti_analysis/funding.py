@@ -80,6 +80,8 @@ Examples
 """
 from __future__ import annotations
 
+from .datapackage import WESTERN_BALKANS
+
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -124,7 +126,7 @@ EXTERNAL_TYPES = frozenset({
 #: Levels at which a funder can be the beneficiary's own (domestic) institution.
 DOMESTIC_LEVELS = frozenset({"national", "local"})
 #: The six Western Balkan beneficiaries, always shown in per-country tables (XK = Kosovo).
-WB6 = ("AL", "BA", "XK", "ME", "MK", "RS")
+WB6 = WESTERN_BALKANS
 #: The groupings :func:`dependency`, :func:`concentration` and :func:`funding_cliffs` accept.
 GROUPINGS = ("all", "country", "tier", "theme", "level", "activity_type", "mechanism", "mechanism_type")
 #: The bases of the figures.

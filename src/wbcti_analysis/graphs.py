@@ -39,6 +39,8 @@ Examples
 """
 from __future__ import annotations
 
+from .datapackage import WESTERN_BALKANS
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -1141,7 +1143,7 @@ def sector_tie_test_by_country(ds, countries=None, graph: str = "union", domesti
     import pandas as pd
 
     if countries is None or len(countries) == 0:
-        countries = ["AL", "BA", "XK", "ME", "MK", "RS"]
+        countries = list(WESTERN_BALKANS)
     rows = []
     for c in countries:
         g = build_graphs(ds, countries=[c], **build_kwargs).graph(graph)

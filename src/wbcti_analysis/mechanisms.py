@@ -39,6 +39,8 @@ that is stated both present and absent is *disputed* and treated as unknown in d
 """
 from __future__ import annotations
 
+from .datapackage import WESTERN_BALKANS
+
 import re
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -154,7 +156,7 @@ REFERENCE_MODELS: dict[str, tuple[str, str]] = {
 }
 
 #: ISO codes of the Western Balkan countries the sources cover (Kosovo is XK).
-WESTERN_BALKANS: tuple[str, ...] = ("AL", "BA", "XK", "ME", "MK", "RS")
+
 
 #: Distance methods of :func:`mechanism_distances`.
 DISTANCES: tuple[str, ...] = ("jaccard", "gower")

@@ -7,10 +7,12 @@ never an exception. matplotlib and seaborn are imported inside the functions.
 """
 from __future__ import annotations
 
+from .datapackage import WESTERN_BALKANS
+
 import numpy as np
 import pandas as pd
 
-from .notebook import SOURCE_CAPTION
+from .plots_common import add_caption, empty_figure
 
 __all__ = ["STATUS_COLOURS", "plot_dependency", "plot_concentration", "plot_funder_matrix",
            "plot_withdrawal_ranking", "plot_cliffs"]
@@ -22,25 +24,10 @@ _STATUS_LABELS = {"external_only": "external funders only", "mixed": "external a
                   "domestic_only": "domestic funders only", "no_funder": "no recorded funder"}
 
 
-def _caption(fig, note: str = "") -> None:
-    text = SOURCE_CAPTION + (f"\n{note}" if note else "")
-    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7.5, color="#555555", wrap=True)
-
 
 def _finish(fig, note: str = "", bottom: float = 0.1) -> None:
     fig.tight_layout(rect=(0, bottom, 1, 1))
-    _caption(fig, note)
-
-
-def _empty(title: str, message: str):
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 2.5))
-    ax.set_axis_off()
-    ax.set_title(title)
-    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, transform=ax.transAxes)
-    _finish(fig, bottom=0.15)
-    return fig
+    add_caption(fig, note)
 
 
 def plot_dependency(tables: dict[str, pd.DataFrame], title: str = "How much of the work rests on external donors"):
@@ -58,7 +45,7 @@ def plot_dependency(tables: dict[str, pd.DataFrame], title: str = "How much of t
 
     tables = {k: v for k, v in tables.items() if v is not None and len(v)}
     if not tables:
-        return _empty(title, "No activities in the selection.")
+        return empty_figure(title, "No activities in the selection.")
     heights = [max(2.0, 0.45 * len(t) + 1.2) for t in tables.values()]
     fig, axes = plt.subplots(len(tables), 1, figsize=(9, sum(heights) + 1.0),
                              gridspec_kw={"height_ratios": heights}, squeeze=False)
@@ -101,7 +88,7 @@ def plot_concentration(tables: dict[str, pd.DataFrame], title: str = "How concen
     tables = {k: v[v["n_links"] > 0] for k, v in tables.items() if v is not None and len(v)}
     tables = {k: v for k, v in tables.items() if len(v)}
     if not tables:
-        return _empty(title, "No funder recorded in the selection.")
+        return empty_figure(title, "No funder recorded in the selection.")
     heights = [max(1.6, 0.42 * len(t) + 1.0) for t in tables.values()]
     fig, axes = plt.subplots(len(tables), 1, figsize=(9, sum(heights) + 1.2),
                              gridspec_kw={"height_ratios": heights}, squeeze=False)
@@ -137,9 +124,9 @@ def plot_funder_matrix(matrix: pd.DataFrame, top: int = 25, title: str = "Who fu
     import seaborn as sns
 
     if matrix is None or matrix.empty or float(matrix.to_numpy().sum()) == 0:
-        return _empty(title, "No funder recorded in the selection.")
+        return empty_figure(title, "No funder recorded in the selection.")
     m = matrix.head(top)
-    m = m.loc[:, (m.sum(axis=0) > 0) | m.columns.isin(["AL", "BA", "XK", "ME", "MK", "RS"])]
+    m = m.loc[:, (m.sum(axis=0) > 0) | m.columns.isin(WESTERN_BALKANS)]
     is_count = np.allclose(m.to_numpy(), np.round(m.to_numpy()))
     fig, ax = plt.subplots(figsize=(max(6, 0.6 * m.shape[1] + 4), max(3, 0.32 * len(m) + 1.8)))
     sns.heatmap(m, annot=True, fmt="g" if is_count else ".2g", cmap="Blues", cbar_kws={"label": "activities funded"
@@ -162,7 +149,7 @@ def plot_withdrawal_ranking(ranking: pd.DataFrame, top: int = 15, title: str = "
     import matplotlib.pyplot as plt
 
     if ranking is None or ranking.empty:
-        return _empty(title, "No funder recorded in the selection.")
+        return empty_figure(title, "No funder recorded in the selection.")
     t = ranking.head(top).iloc[::-1]
     y = np.arange(len(t))
     fig, ax = plt.subplots(figsize=(9, max(3, 0.42 * len(t) + 1.8)))
@@ -188,7 +175,7 @@ def plot_cliffs(cliffs: pd.DataFrame, title: str = "When externally funded work 
     import seaborn as sns
 
     if cliffs is None or cliffs.empty or int(cliffs.get("total", pd.Series(dtype=int)).sum()) == 0:
-        return _empty(title, "No externally funded activity in the selection.")
+        return empty_figure(title, "No externally funded activity in the selection.")
     m = cliffs.drop(columns="total")
     m = m[cliffs["total"] > 0]
     fig, ax = plt.subplots(figsize=(max(6, 0.55 * m.shape[1] + 3.5), max(2.8, 0.4 * len(m) + 1.8)))

@@ -6,6 +6,8 @@ the data source as a caption.
 """
 from __future__ import annotations
 
+from .plots_common import add_caption, empty_figure
+
 __all__ = ["SECTOR_COLOURS", "draw_network", "plot_mixing_heatmap", "plot_sector_test", "plot_period_summary"]
 
 #: One fixed colour per sector (the descriptor's enum), so every figure uses the same ones.
@@ -27,22 +29,6 @@ SECTOR_COLOURS = {
 }
 
 
-def _caption(fig, extra: str = "") -> None:
-    from .notebook import SOURCE_CAPTION
-
-    text = SOURCE_CAPTION if not extra else f"{extra}\n{SOURCE_CAPTION}"
-    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7, color="#555555", wrap=True)
-
-
-def _empty(title: str, message: str):
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 3))
-    ax.set_axis_off()
-    ax.set_title(title)
-    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11)
-    _caption(fig)
-    return fig
 
 
 def _layout(G, seed: int) -> dict:
@@ -135,7 +121,7 @@ def draw_network(G, metrics=None, size_by: str = "betweenness", top_n: int = 10,
     from .graphs import actor_metrics, canonical
 
     if G.number_of_nodes() == 0:
-        return _empty(title, "No actors in this selection: nothing to draw.")
+        return empty_figure(title, "No actors in this selection: nothing to draw.")
     if metrics is None:
         metrics = actor_metrics(G, seed=seed)
     if size_by not in metrics.columns:
@@ -165,7 +151,7 @@ def draw_network(G, metrics=None, size_by: str = "betweenness", top_n: int = 10,
     ax.set_xlabel("spring layout (no units)")
     ax.set_axis_off()
     n_small = nx.number_connected_components(G) - 1
-    _caption(fig, f"Node size: {size_by.replace('_', ' ')}; labels: top {len(top)} actors by it; "
+    add_caption(fig, f"Node size: {size_by.replace('_', ' ')}; labels: top {len(top)} actors by it; "
                   f"edge width: shared activities + stated relations (log); spring layout, seed {seed}"
                   + (f"; the {n_small} smaller component(s) sit below the largest." if n_small else "."))
     fig.tight_layout(rect=(0, 0.04, 1, 1))
@@ -182,7 +168,7 @@ def plot_mixing_heatmap(matrix, title: str = "Ties between sectors", value_label
     import seaborn as sns
 
     if matrix is None or matrix.size == 0 or float(matrix.to_numpy().sum()) == 0:
-        return _empty(title, "No ties in this selection: no mixing matrix.")
+        return empty_figure(title, "No ties in this selection: no mixing matrix.")
     labels = [str(c).replace("_", " ") for c in matrix.columns]
     n = len(labels)
     fig, ax = plt.subplots(figsize=(1.0 + 0.75 * n + 2, 0.6 * n + 2.5))
@@ -193,7 +179,7 @@ def plot_mixing_heatmap(matrix, title: str = "Ties between sectors", value_label
     ax.set_xlabel(f"{name} of one end")
     ax.set_ylabel(f"{name} of the other end")
     ax.set_title(title)
-    _caption(fig, "Off-diagonal cells show each cross-group tie in both [row, column] and [column, row].")
+    add_caption(fig, "Off-diagonal cells show each cross-group tie in both [row, column] and [column, row].")
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
 
@@ -209,7 +195,7 @@ def plot_sector_test(result, title: str | None = None):
     sector = result.attrs.get("sector", "the sector")
     title = title or f"Ties of {sector.replace('_', ' ')} to other sectors: observed vs random rewiring"
     if result.attrs.get("thin", False) or len(result) == 0:
-        return _empty(title, result.attrs.get("message", "Too thin to decide."))
+        return empty_figure(title, result.attrs.get("message", "Too thin to decide."))
     df = result.iloc[::-1].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(df) + 2))
     y = range(len(df))
@@ -225,7 +211,7 @@ def plot_sector_test(result, title: str | None = None):
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
     a = result.attrs
-    _caption(fig, f"{a.get('n_draws', '')} degree-preserving rewirings (seed {a.get('seed', '')}); "
+    add_caption(fig, f"{a.get('n_draws', '')} degree-preserving rewirings (seed {a.get('seed', '')}); "
                   "orange: fewer than chance (p < alpha), green: more.")
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
@@ -238,7 +224,7 @@ def plot_period_summary(summary, columns=("density", "share_in_largest_component
 
     cols = [c for c in columns if c in summary.columns]
     if len(summary) == 0 or not cols:
-        return _empty(title, "No period to compare.")
+        return empty_figure(title, "No period to compare.")
     fig, axes = plt.subplots(1, len(cols), figsize=(3.6 * len(cols), 3.6), squeeze=False)
     units = {"density": "share of possible ties (0-1)", "share_in_largest_component": "share of actors (0-1)",
              "actors": "actors (count)", "ties": "ties (count)"}
@@ -258,6 +244,6 @@ def plot_period_summary(summary, columns=("density", "share_in_largest_component
             ax.set_ylim(-1.05, 1.05)
             ax.axhline(0, color="#555555", linewidth=0.8)
     fig.suptitle(title, fontweight="bold")
-    _caption(fig, "Activities are placed in every period their dates overlap; undated ones are left out.")
+    add_caption(fig, "Activities are placed in every period their dates overlap; undated ones are left out.")
     fig.tight_layout(rect=(0, 0.08, 1, 0.95))
     return fig

@@ -7,13 +7,12 @@ inside the functions.
 """
 from __future__ import annotations
 
-import textwrap
 import warnings
 
 import numpy as np
 import pandas as pd
 
-from .notebook import SOURCE_CAPTION
+from .plots_common import empty_figure, finish_figure
 
 __all__ = [
     "STATE_COLOURS",
@@ -29,28 +28,6 @@ STATE_COLOURS = {"present": "#1b7837", "stated absent": "#d6604d", "disputed": "
                  "not stated": "#e8e8e8"}
 
 
-def _finish(fig, extra: str = "") -> None:
-    """Lay the figure out and add the footnote + source caption below the axes."""
-    width = max(80, int(fig.get_figwidth() * 17))  # ~characters per line at 7 pt
-    lines = [ln for part in extra.split("\n") if part for ln in textwrap.wrap(part, width)]
-    lines.append(SOURCE_CAPTION)
-    height = (0.13 * len(lines) + 0.08) / fig.get_figheight()
-    fig.tight_layout(rect=(0, min(height, 0.5), 1, 1))
-    fig.text(0.01, 0.005, "\n".join(lines), fontsize=7, color="#555555", ha="left", va="bottom")
-
-
-def _empty(title: str, message: str):
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 2.5))
-    ax.set_title(title)
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes)
-    ax.set_xlabel("(no data)")
-    ax.set_ylabel("(no data)")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    _finish(fig)
-    return fig
 
 
 def _state_heatmap(codes: np.ndarray, rows: list[str], cols: list[str], states: list[str], title: str,
@@ -81,7 +58,7 @@ def _state_heatmap(codes: np.ndarray, rows: list[str], cols: list[str], states: 
     ax.set_ylabel(ylabel)
     ax.legend(handles=[Patch(color=STATE_COLOURS[s], label=s) for s in states], loc="upper left",
               bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
-    _finish(fig, note)
+    finish_figure(fig, note)
     return fig
 
 
@@ -93,7 +70,7 @@ def plot_indicator_matrix(indicator: pd.DataFrame, title: str = "Mechanism featu
     """
     cols = [c for c in indicator.columns if c[0] != "year_established"]
     if indicator.empty or not cols:
-        return _empty(title, "No stated features to show.")
+        return empty_figure(title, "No stated features to show.")
     block = indicator.loc[:, cols].T  # features as rows, mechanisms as columns
     codes = np.where(block.eq(True).fillna(False), 0, np.where(block.eq(False).fillna(False), 1, 2))
     labels = [f"{f}: {v}" if len(f"{f}: {v}") <= 60 else f"{f}: {v}"[:57] + "..." for f, v in cols]
@@ -106,7 +83,7 @@ def plot_indicator_matrix(indicator: pd.DataFrame, title: str = "Mechanism featu
 def plot_sector_coverage(coverage: pd.DataFrame, title: str = "Recommended sectors in each mechanism"):
     """Heatmap of :func:`~wbcti_analysis.mechanisms.sector_coverage` (mechanism x sector, four states)."""
     if coverage.empty:
-        return _empty(title, "No mechanisms to show.")
+        return empty_figure(title, "No mechanisms to show.")
     states = ["present", "stated absent", "disputed", "not stated"]
     rank = {s: i for i, s in enumerate(states)}
     codes = coverage.apply(lambda col: col.map(rank)).to_numpy(dtype=int)
@@ -125,7 +102,7 @@ def plot_dendrogram(clustering, title: str | None = None, names: dict | None = N
 
     title = title or "Similarity of mechanisms (average linkage)"
     if clustering.linkage is None:
-        return _empty(title, "Too thin to cluster: fewer than two mechanisms with comparable evidence.")
+        return empty_figure(title, "Too thin to cluster: fewer than two mechanisms with comparable evidence.")
     labels = [names.get(i, i) if names else i for i in clustering.labels]
     fig, ax = plt.subplots(figsize=(9, max(3.0, 0.45 * len(labels) + 1.8)))
     with warnings.catch_warnings():  # all-zero distances: scipy sets identical x limits, reset below
@@ -141,7 +118,7 @@ def plot_dendrogram(clustering, title: str | None = None, names: dict | None = N
     note = f"Dashed line: cut at {clustering.threshold:g}. Unknown features are skipped pairwise."
     if clustering.excluded:
         note += f" Left out (nothing comparable): {', '.join(clustering.excluded)}."
-    _finish(fig, note)
+    finish_figure(fig, note)
     return fig
 
 
@@ -174,7 +151,7 @@ def plot_lineage(graph, title: str = "Lineage: which mechanism was modelled on w
 
     linked = sorted(n for n in graph if graph.degree(n) > 0)
     if not linked:
-        return _empty(title, "No 'modelled_on' statements in the data.")
+        return empty_figure(title, "No 'modelled_on' statements in the data.")
     sub = graph.subgraph(linked)
     pos = _layers(sub)
     fig, ax = plt.subplots(figsize=(9, max(3.5, 0.8 * max(-y for _, y in pos.values()) + 3.0)))
@@ -199,7 +176,7 @@ def plot_lineage(graph, title: str = "Lineage: which mechanism was modelled on w
     note = "Dark blue: reference model; light blue: Western Balkan mechanism; grey: model not in the data."
     if alone:
         note += f"\nNo stated lineage: {', '.join(alone)}."
-    _finish(fig, note)
+    finish_figure(fig, note)
     return fig
 
 
@@ -213,7 +190,7 @@ def plot_timeline(timeline: pd.DataFrame, title: str = "Mechanisms set up per co
 
     known = timeline[timeline["year_min"].notna()]
     if known.empty:
-        return _empty(title, "No year of set-up stated for the selected mechanisms.")
+        return empty_figure(title, "No year of set-up stated for the selected mechanisms.")
     known = known.assign(country=known["country"].fillna("(no country)"))
     known = known.sort_values(["country", "year_min", "mechanism_id"], kind="stable")
     countries = sorted(known["country"].unique())
@@ -253,5 +230,5 @@ def plot_timeline(timeline: pd.DataFrame, title: str = "Mechanisms set up per co
     note = "Red bar with two markers: the sources give different years (both shown)."
     if unknown:
         note += f"\nNo year stated: {', '.join(unknown)}."
-    _finish(fig, note)
+    finish_figure(fig, note)
     return fig

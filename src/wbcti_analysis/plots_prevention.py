@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .notebook import SOURCE_CAPTION
+from .plots_common import add_caption
 
 __all__ = [
     "TIER_COLOURS",
@@ -31,10 +31,6 @@ TIER_COLOURS = {
     "uncoded": "#dedede",
 }
 
-
-def _caption(fig, note: str = "") -> None:
-    text = SOURCE_CAPTION + (f". {note}" if note else "")
-    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7.5, color="#555555", wrap=True)
 
 
 def _empty(ax, message: str) -> None:
@@ -79,7 +75,7 @@ def plot_tier_effort(effort: pd.DataFrame, group: str = "country", facet: str | 
         fig.legend(handles, labels, loc="upper right", ncol=len(tiers), fontsize=8, frameon=False)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     fig.tight_layout(rect=(0, 0.05, 1, 0.92))
-    _caption(fig, "An activity counts in each of its countries")
+    add_caption(fig, "An activity counts in each of its countries")
     return fig
 
 
@@ -120,7 +116,7 @@ def plot_gap_index(gap: pd.DataFrame, title: str = "R&R gap index by country and
     ax.set_ylabel("country")
     ax.set_title(title, loc="left")
     fig.tight_layout(rect=(0, 0.06, 1, 1))
-    _caption(fig, "Bars: percentile bootstrap interval resampling activities")
+    add_caption(fig, "Bars: percentile bootstrap interval resampling activities")
     return fig
 
 
@@ -148,7 +144,7 @@ def plot_coverage_heatmap(matrix: pd.DataFrame, title: str = "Coverage: activiti
         ax.set_xlabel("theme")
         ax.set_ylabel("country / tier")
         fig.tight_layout(rect=(0, 0.06, 1, 1))
-        _caption(fig)
+        add_caption(fig)
         return fig
     labels = [f"{c} / {t}" for c, t in m.index]
     m.index = labels
@@ -169,7 +165,7 @@ def plot_coverage_heatmap(matrix: pd.DataFrame, title: str = "Coverage: activiti
     note = "Pale red: no activity (a coverage gap)"
     if dropped:
         note += f"; {len(dropped)} themes with no activity anywhere left out"
-    _caption(fig, note)
+    add_caption(fig, note)
     return fig
 
 
@@ -194,7 +190,7 @@ def plot_funding_by_tier(table: pd.DataFrame, rule: str = "fractional",
     ax.set_ylabel("funding origin")
     ax.set_title(title, loc="left")
     fig.tight_layout(rect=(0, 0.07, 1, 1))
-    _caption(fig, "External: EU, UN, OSCE, donor states, foundations, or a funder from outside the activity's countries")
+    add_caption(fig, "External: EU, UN, OSCE, donor states, foundations, or a funder from outside the activity's countries")
     return fig
 
 
@@ -214,7 +210,7 @@ def plot_confusion_matrix(confusion: pd.DataFrame, title: str = "Tier classifier
     ax.set_ylabel("coded (true) tier")
     ax.set_title(title, loc="left")
     fig.tight_layout(rect=(0, 0.06, 1, 1))
-    _caption(fig, "Stratified k-fold, first listed tier")
+    add_caption(fig, "Stratified k-fold, first listed tier")
     return fig
 
 
@@ -246,5 +242,5 @@ def plot_suggestions(suggestions: pd.DataFrame, unsure_below: float = 0.5, max_r
     ax.set_ylabel("activity")
     ax.set_title(title, loc="left")
     fig.tight_layout(rect=(0, 0.06, 1, 1))
-    _caption(fig, f"Dashed line: below {unsure_below:.2f} the model is unsure")
+    add_caption(fig, f"Dashed line: below {unsure_below:.2f} the model is unsure")
     return fig

@@ -48,6 +48,8 @@ Heavy libraries (scipy, scikit-learn) are imported inside the functions that use
 """
 from __future__ import annotations
 
+from .datapackage import WESTERN_BALKANS
+
 import warnings
 import zlib
 from dataclasses import dataclass, field
@@ -90,7 +92,7 @@ TIERS: tuple[str, ...] = ("primary", "secondary", "tertiary", "ct_law_enforcemen
 PREVENTION_TIERS: tuple[str, ...] = ("primary", "secondary")
 UNCODED = "uncoded"
 ALL_TIERS: tuple[str, ...] = TIERS + (UNCODED,)
-WB6: tuple[str, ...] = ("AL", "BA", "XK", "ME", "MK", "RS")
+WB6: tuple[str, ...] = WESTERN_BALKANS
 """The six Western Balkan countries (ISO 3166-1 alpha-2; Kosovo is XK)."""
 COUNTING_RULES: tuple[str, ...] = ("fractional", "each")
 # Weights of the combined duplicate score (they sum to 1, so the score is in [0, 1]).
