@@ -155,9 +155,6 @@ REFERENCE_MODELS: dict[str, tuple[str, str]] = {
     "aarhus": ("dk-aarhus-model", r"aarhus"),
 }
 
-#: ISO codes of the Western Balkan countries the sources cover (Kosovo is XK).
-
-
 #: Distance methods of :func:`mechanism_distances`.
 DISTANCES: tuple[str, ...] = ("jaccard", "gower")
 
