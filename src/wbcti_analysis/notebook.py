@@ -37,9 +37,17 @@ def output_folder(output_dir: str, name: str) -> Path:
 
 
 def setup_plots(context: str = "notebook") -> None:
-    """Set one seaborn theme and deterministic figure output for the collection."""
+    """Set one seaborn theme, deterministic figure output and wide text tables for the collection.
+
+    pandas prints tables up to 200 characters wide, so a table keeps one row per line
+    (the HTML reports scroll sideways rather than wrap).
+    """
     import matplotlib as mpl
+    import pandas as pd
     import seaborn as sns
+
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_columns", 30)
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     sns.set_theme(context=context, style="whitegrid", palette="colorblind")

@@ -683,6 +683,10 @@ def _cells_ran(output: str) -> bool:
     return any(c.cell_type == "code" and c.get("execution_count") for c in nb.cells)
 
 
+_HTML_EXTRA_CSS = ("<style>.jp-OutputArea-output pre, .output_text pre "
+                   "{white-space: pre; overflow-x: auto;}</style>")
+
+
 def _render_html(ipynb: str, html: str, show_code: bool, title: str) -> None:
     import nbformat
     from nbconvert import HTMLExporter
@@ -691,6 +695,8 @@ def _render_html(ipynb: str, html: str, show_code: bool, title: str) -> None:
     exporter = HTMLExporter(exclude_input=not show_code, exclude_input_prompt=not show_code,
                             exclude_output_prompt=not show_code)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    # Text tables keep their columns aligned: scroll sideways instead of wrapping lines.
+    body = body.replace("</head>", f"{_HTML_EXTRA_CSS}</head>", 1)
     tmp = Path(html + ".tmp")
     tmp.write_text(body, encoding="utf-8")
     tmp.replace(html)
