@@ -4,23 +4,20 @@ Expected numbers are worked out by hand in the comments on small graphs.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import networkx as nx
 import pandas as pd
 import pytest
+from conftest import FIXTURE_DIR, NOTEBOOKS_DIR
 
-import wbcti_analysis as w
 from wbcti_analysis import graphs as g
+from wbcti_analysis.graphs.null_models import _swap_chain
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "data" / "fixture"
-NOTEBOOK = ROOT / "notebooks" / "01-coordination-graph.ipynb"
+NOTEBOOK = NOTEBOOKS_DIR / "01-coordination-graph.ipynb"
 
 
-@pytest.fixture(scope="module")
-def ds():
-    return w.load(FIXTURE)
+@pytest.fixture
+def ds(fixture_ds):
+    return fixture_ds
 
 
 def _graph(edges, groups, levels=None):
@@ -134,14 +131,23 @@ def test_merge_parents_and_filters(ds):
     assert xk.relations.has_edge("un-agency-xk", "un-agency") and not xk.relations.has_edge("donor-a", "un-agency")
     tiers = g.build_graphs(ds, tiers=["primary"])
     assert tiers.relations.number_of_edges() == 0  # no relation belongs to a primary activity
-    with pytest.raises(ValueError, match="roles"):
-        g.build_graphs(ds, roles=["boss"])
-    with pytest.raises(ValueError, match="countries"):
-        g.build_graphs(ds, countries=["XX"])
-    with pytest.raises(ValueError, match="weighting"):
-        g.build_graphs(ds, weighting="jaccard")
-    with pytest.raises(ValueError, match="start_year"):
-        g.build_graphs(ds, start_year=2019, end_year=2016)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"roles": ["boss"]}, "roles"),
+    ({"countries": ["XX"]}, "countries"),
+    ({"weighting": "jaccard"}, "weighting"),
+    ({"start_year": 2019, "end_year": 2016}, "start_year"),
+    ({"tiers": ["quaternary"]}, "tiers: unknown value"),
+    ({"themes": ["astrology"]}, "themes"),
+    ({"relation_types": ["loves"]}, "relation_types"),
+    ({"min_weight": -1}, "min_weight must be >= 0"),
+    ({"min_weight": "heavy"}, "min_weight must be a number"),
+    ({"start_year": 1066}, "start_year must be a year between 1900 and 2100"),
+])
+def test_build_graphs_refuses_bad_arguments(ds, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        g.build_graphs(ds, **kwargs)
 
 
 def test_parent_map_follows_chains_and_survives_cycles():
@@ -279,9 +285,9 @@ def test_permutation_test_detects_planted_deficit():
     assert b.loc["front", "expected_ties"] == pytest.approx(b.loc["civil_society", "expected_ties"]
                                                             + b.loc["education", "expected_ties"])
     assert b.loc["front", "actors"] == 16 and b.loc["front", "verdict"] == "fewer than chance"
-    heads = g.headline_figures(None, {"actors": 32}, None, both, combined_row="front")
-    assert heads["law_enforcement_test_verdict"][0] == "fewer than chance"
-    assert heads["law_enforcement_front_test_p_fewer"][0] < 0.01
+    heads = {h.key: h for h in g.headline_figures(None, {"actors": 32}, None, both, combined_row="front")}
+    assert heads["law_enforcement_test_verdict"].value == "fewer than chance"
+    assert heads["law_enforcement_front_test_p_fewer"].value < 0.01
     with pytest.raises(ValueError, match="combined"):
         g.sector_tie_test(G, n_draws=5, combined={"x": ["law_enforcement"]})
 
@@ -341,7 +347,7 @@ def test_swap_chain_keeps_degrees():
     deg = np.bincount(E.ravel(), minlength=30)
     rng = np.random.default_rng(0)
     changed = False
-    for Ed in g._swap_chain(E, n_draws=5, thin=80, burn_in=100, rng=rng):
+    for Ed in _swap_chain(E, n_draws=5, thin=80, burn_in=100, rng=rng):
         assert (np.bincount(Ed.ravel(), minlength=30) == deg).all()
         pairs = {tuple(sorted(e)) for e in Ed.tolist()}
         assert len(pairs) == 80 and all(u != v for u, v in pairs)
@@ -435,7 +441,7 @@ def test_notebook_runs_with_non_default_parameters(tmp_path):
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(str(NOTEBOOK), str(out), kernel_name="python3", cwd=str(NOTEBOOK.parent),
                                progress_bar=False,
-                               parameters={"data_path": str(FIXTURE), "countries": ["XK"], "weighting": "newman",
+                               parameters={"data_path": str(FIXTURE_DIR), "countries": ["XK"], "weighting": "newman",
                                            "merge_parents": True, "roles": ["lead", "implementer", "participant",
                                                                             "partner"],
                                            "n_draws": 50, "output_dir": str(tmp_path / "exports"),
