@@ -669,3 +669,70 @@ def test_public_names_and_light_import():
             "print('networkx' in sys.modules, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+# ----------------------------------------------------------------------------- scale (issue 14)
+
+
+def test_eigenvector_per_component_agrees_with_power_iteration():
+    # a connected weighted graph above the dense threshold (Lanczos path) and a small one (dense path)
+    for n_nodes, seed in ((150, 4), (30, 5)):
+        R = nx.connected_watts_strogatz_graph(n_nodes, 6, 0.3, seed=seed)
+        for i, (u, v) in enumerate(sorted(R.edges())):
+            R[u][v]["weight"] = 1 + i % 3
+        ref = nx.eigenvector_centrality(R, max_iter=5000, tol=1e-12, weight="weight")
+        ours = g.eigenvector_centrality(R)
+        assert max(abs(ref[x] - ours[x]) for x in R) < 1e-8
+    # bipartite component (eigenvalues +-lambda): the positive Perron vector, not the alternating one
+    star = g.eigenvector_centrality(nx.star_graph(4))
+    assert star[0] == pytest.approx(2 ** -0.5) and star[1] == pytest.approx(2 ** -0.5 / 2)
+
+
+def test_eigenvector_with_repeated_leading_eigenvalue():
+    # two identical 4-cliques (leading eigenvalue 3, twice) and a path (smaller eigenvalue), plus an isolate
+    G = nx.disjoint_union_all([nx.complete_graph(4), nx.complete_graph(4), nx.path_graph(5)])
+    G.add_node(99)
+    ev = g.eigenvector_centrality(G, weight=None)
+    # the uniform start's projection on the eigenspace: 8 equal entries of 1/sqrt(8), zero elsewhere
+    assert all(ev[x] == pytest.approx(8 ** -0.5) for x in range(8))
+    assert all(ev[x] == 0 for x in range(8, 13)) and ev[99] == 0
+    comp = g.eigenvector_centrality(G, weight=None, scope="component")
+    assert comp[0] == pytest.approx(0.5)  # unit norm inside each clique
+    assert sum(comp[x] ** 2 for x in range(8, 13)) == pytest.approx(1.0)  # and inside the path
+    # a near-tie: the first clique's leading eigenvalue is larger by about 1e-4, so the exact
+    # eigenvector lives on it alone; power iteration (networkx's defaults) stops while the two
+    # cliques still share the weight half and half, a wrong answer without an error
+    H = nx.disjoint_union(nx.complete_graph(30), nx.complete_graph(30))
+    nx.set_edge_attributes(H, 1.0, "weight")
+    H[0][1]["weight"] = 1.001
+    power = nx.eigenvector_centrality(H, weight="weight")
+    assert sum(power[x] ** 2 for x in range(30, 60)) == pytest.approx(0.5, abs=1e-3)
+    ours = g.eigenvector_centrality(H)
+    assert sum(ours[x] ** 2 for x in range(30)) == pytest.approx(1.0)
+    assert all(ours[x] == 0 for x in range(30, 60))
+    with pytest.raises(ValueError, match="scope must be"):
+        g.eigenvector_centrality(G, scope="world")
+
+
+def test_betweenness_exact_below_threshold_and_sampled_above():
+    R = nx.connected_watts_strogatz_graph(120, 4, 0.2, seed=2)
+    exact = nx.betweenness_centrality(R, normalized=True)
+    assert g.betweenness_centrality(R) == exact  # 120 <= default exact_max
+    # above the threshold with every node as a source: exact again
+    full = g.betweenness_centrality(R, exact_max=50, k=120)
+    assert max(abs(full[x] - exact[x]) for x in R) < 1e-12
+    # a 40-source sample: seeded, close to exact, same top actor region
+    s1 = g.betweenness_centrality(R, seed=1, exact_max=50, k=40)
+    assert s1 == g.betweenness_centrality(R, seed=1, exact_max=50, k=40)
+    import numpy as np
+
+    x = np.array([exact[n] for n in R])
+    y = np.array([s1[n] for n in R])
+    assert np.corrcoef(x, y)[0, 1] > 0.8
+    with pytest.raises(ValueError, match="k must be a positive int"):
+        g.betweenness_centrality(R, k=0)
+    # actor_metrics passes the parameters through
+    G = _planted()
+    m_exact = g.actor_metrics(G, seed=5)
+    m_full = g.actor_metrics(G, seed=5, betweenness_exact_max=10, betweenness_k=G.number_of_nodes())
+    assert m_full["betweenness"].to_numpy() == pytest.approx(m_exact["betweenness"].to_numpy())

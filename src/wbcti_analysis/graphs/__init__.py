@@ -12,7 +12,7 @@ Modules, one concern each:
 ==================  ====================================================================
 ``core``            vocabularies (levels, sectors, roles, thresholds), :func:`canonical`
 ``build``           bipartite graph, actor projection, relations, union, :func:`build_graphs`
-``centrality``      Burt's effective size (weighted, by definition), eigenvector centrality
+``centrality``      Burt's effective size, eigenvector (per component), betweenness (sampled)
 ``metrics``         :func:`actor_metrics`, :func:`graph_summary`, Louvain :func:`communities`
 ``brokerage``       Gould-Fernandez :func:`brokerage`, :func:`bridging` of two groups
 ``mixing``          :func:`mixing_matrix`, Krackhardt-Stern :func:`ei_index` (graph and node)
@@ -44,7 +44,8 @@ _EXPORTS = {
              "ACTIVITY_PREFIX", "MIN_SECTOR_ACTORS", "MIN_SECTOR_TIES", "canonical"],
     "build": ["CoordinationGraphs", "build_graphs", "bipartite_graph", "project_actors", "relations_graph",
               "union_graph", "parent_map"],
-    "centrality": ["effective_size", "eigenvector_centrality"],
+    "centrality": ["effective_size", "eigenvector_centrality", "betweenness_centrality", "BETWEENNESS_EXACT_MAX",
+                   "BETWEENNESS_SAMPLE"],
     "metrics": ["actor_metrics", "graph_summary", "communities"],
     "brokerage": ["brokerage", "bridging"],
     "mixing": ["mixing_matrix", "ei_index", "node_ei_index"],

@@ -11,7 +11,8 @@ from __future__ import annotations
 import networkx as nx
 
 from .brokerage import brokerage
-from .centrality import effective_size, eigenvector_centrality
+from .centrality import (BETWEENNESS_EXACT_MAX, BETWEENNESS_SAMPLE, betweenness_centrality, effective_size,
+                         eigenvector_centrality)
 from .core import BROKERAGE_ROLES, canonical
 from .mixing import node_ei_index
 
@@ -66,7 +67,8 @@ def communities(G, seed: int = 42, weight: str = "weight", resolution: float = 1
     return {n: i for i, c in enumerate(comms) for n in c}
 
 
-def actor_metrics(G, seed: int = 42, weight: str = "weight"):
+def actor_metrics(G, seed: int = 42, weight: str = "weight", betweenness_exact_max: int = BETWEENNESS_EXACT_MAX,
+                  betweenness_k: int = BETWEENNESS_SAMPLE):
     """One tidy row per actor with its position in an actor graph.
 
     Parameters
@@ -75,9 +77,13 @@ def actor_metrics(G, seed: int = 42, weight: str = "weight"):
         An actor graph (:func:`~wbcti_analysis.graphs.build.build_graphs`); nodes carry
         ``label``, ``name``, ``actor_type``, ``sector``, ``level``, ``country``.
     seed : int
-        Seed of the Louvain communities.
+        Seed of the Louvain communities (and of the betweenness source sample).
     weight : str
         Edge attribute of the tie weight.
+    betweenness_exact_max, betweenness_k : int
+        Betweenness is exact up to ``betweenness_exact_max`` actors (default 2000) and
+        estimated from ``betweenness_k`` seeded source nodes (default 500) above
+        (:func:`~wbcti_analysis.graphs.centrality.betweenness_centrality`).
 
     Returns
     -------
@@ -97,7 +103,9 @@ def actor_metrics(G, seed: int = 42, weight: str = "weight"):
             arbitrary.
         eigenvector : float
             Weighted eigenvector centrality [5]_ (unit Euclidean norm over the graph;
-            actors outside the component with the largest eigenvalue get about 0).
+            actors outside the component(s) with the largest leading eigenvalue get 0),
+            solved component by component
+            (:func:`~wbcti_analysis.graphs.centrality.eigenvector_centrality`).
         constraint, effective_size : float
             Burt's constraint (0-1+, lower = more brokerage opportunity) and effective
             size (non-redundant partners, :func:`~wbcti_analysis.graphs.centrality.effective_size`),
@@ -156,7 +164,7 @@ def actor_metrics(G, seed: int = 42, weight: str = "weight"):
     df = pd.DataFrame({"actor_id": nodes, **{c: [str(data[n].get(c, "")) for n in nodes] for c in _INFO_COLS[1:]}})
     df["degree"] = [G.degree(n) for n in nodes]
     df["weighted_degree"] = [float(G.degree(n, weight=weight)) for n in nodes]
-    bt = nx.betweenness_centrality(G, normalized=True)
+    bt = betweenness_centrality(G, seed=seed, exact_max=betweenness_exact_max, k=betweenness_k)
     df["betweenness"] = [bt[n] for n in nodes]
     ev = eigenvector_centrality(G, weight)
     df["eigenvector"] = [ev[n] for n in nodes]
