@@ -4,23 +4,20 @@ Expected numbers are worked out by hand in the comments on small graphs.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import networkx as nx
 import pandas as pd
 import pytest
+from conftest import FIXTURE_DIR, NOTEBOOKS_DIR
 
-import wbcti_analysis as w
 from wbcti_analysis import graphs as g
+from wbcti_analysis.graphs.null_models import _swap_chain
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "data" / "fixture"
-NOTEBOOK = ROOT / "notebooks" / "01-coordination-graph.ipynb"
+NOTEBOOK = NOTEBOOKS_DIR / "01-coordination-graph.ipynb"
 
 
-@pytest.fixture(scope="module")
-def ds():
-    return w.load(FIXTURE)
+@pytest.fixture
+def ds(fixture_ds):
+    return fixture_ds
 
 
 def _graph(edges, groups, levels=None):
@@ -134,14 +131,23 @@ def test_merge_parents_and_filters(ds):
     assert xk.relations.has_edge("un-agency-xk", "un-agency") and not xk.relations.has_edge("donor-a", "un-agency")
     tiers = g.build_graphs(ds, tiers=["primary"])
     assert tiers.relations.number_of_edges() == 0  # no relation belongs to a primary activity
-    with pytest.raises(ValueError, match="roles"):
-        g.build_graphs(ds, roles=["boss"])
-    with pytest.raises(ValueError, match="countries"):
-        g.build_graphs(ds, countries=["XX"])
-    with pytest.raises(ValueError, match="weighting"):
-        g.build_graphs(ds, weighting="jaccard")
-    with pytest.raises(ValueError, match="start_year"):
-        g.build_graphs(ds, start_year=2019, end_year=2016)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"roles": ["boss"]}, "roles"),
+    ({"countries": ["XX"]}, "countries"),
+    ({"weighting": "jaccard"}, "weighting"),
+    ({"start_year": 2019, "end_year": 2016}, "start_year"),
+    ({"tiers": ["quaternary"]}, "tiers: unknown value"),
+    ({"themes": ["astrology"]}, "themes"),
+    ({"relation_types": ["loves"]}, "relation_types"),
+    ({"min_weight": -1}, "min_weight must be >= 0"),
+    ({"min_weight": "heavy"}, "min_weight must be a number"),
+    ({"start_year": 1066}, "start_year must be a year between 1900 and 2100"),
+])
+def test_build_graphs_refuses_bad_arguments(ds, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        g.build_graphs(ds, **kwargs)
 
 
 def test_parent_map_follows_chains_and_survives_cycles():
@@ -279,9 +285,9 @@ def test_permutation_test_detects_planted_deficit():
     assert b.loc["front", "expected_ties"] == pytest.approx(b.loc["civil_society", "expected_ties"]
                                                             + b.loc["education", "expected_ties"])
     assert b.loc["front", "actors"] == 16 and b.loc["front", "verdict"] == "fewer than chance"
-    heads = g.headline_figures(None, {"actors": 32}, None, both, combined_row="front")
-    assert heads["law_enforcement_test_verdict"][0] == "fewer than chance"
-    assert heads["law_enforcement_front_test_p_fewer"][0] < 0.01
+    heads = {h.key: h for h in g.headline_figures(None, {"actors": 32}, None, both, combined_row="front")}
+    assert heads["law_enforcement_test_verdict"].value == "fewer than chance"
+    assert heads["law_enforcement_front_test_p_fewer"].value < 0.01
     with pytest.raises(ValueError, match="combined"):
         g.sector_tie_test(G, n_draws=5, combined={"x": ["law_enforcement"]})
 
@@ -341,7 +347,7 @@ def test_swap_chain_keeps_degrees():
     deg = np.bincount(E.ravel(), minlength=30)
     rng = np.random.default_rng(0)
     changed = False
-    for Ed in g._swap_chain(E, n_draws=5, thin=80, burn_in=100, rng=rng):
+    for Ed in _swap_chain(E, n_draws=5, thin=80, burn_in=100, rng=rng):
         assert (np.bincount(Ed.ravel(), minlength=30) == deg).all()
         pairs = {tuple(sorted(e)) for e in Ed.tolist()}
         assert len(pairs) == 80 and all(u != v for u, v in pairs)
@@ -435,10 +441,298 @@ def test_notebook_runs_with_non_default_parameters(tmp_path):
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(str(NOTEBOOK), str(out), kernel_name="python3", cwd=str(NOTEBOOK.parent),
                                progress_bar=False,
-                               parameters={"data_path": str(FIXTURE), "countries": ["XK"], "weighting": "newman",
+                               parameters={"data_path": str(FIXTURE_DIR), "countries": ["XK"], "weighting": "newman",
                                            "merge_parents": True, "roles": ["lead", "implementer", "participant",
                                                                             "partner"],
                                            "n_draws": 50, "output_dir": str(tmp_path / "exports"),
                                            "split_year": 2019, "start_year": 2015, "end_year": 2023})
     assert (tmp_path / "exports" / "coordination-union.graphml").is_file()
     assert (tmp_path / "exports" / "actor-metrics.csv").is_file()
+
+
+# ----------------------------------------------------------------------------- new pieces of the split
+
+
+def test_effective_size_weighted_by_hand():
+    """Burt's effective size on a small weighted graph, worked by hand.
+
+    Ties (weights): e-a 2, e-b 1, e-c 1, a-b 1, b-d 3.
+    Ego e: strength 4, so p_ea = 2/4 = 0.5, p_eb = 1/4, p_ec = 1/4.
+      alter a: redundancy = p_eb * m_ab, m_ab = w_ab / (a's strongest tie: e-a = 2) = 1/2 -> 0.25 * 0.5 = 0.125
+      alter b: redundancy = p_ea * m_ba, m_ba = w_ab / (b's strongest tie: b-d = 3) = 1/3 -> 0.5 / 3 = 1/6
+      alter c: tied to no other alter -> 0
+      e(e) = 3 - 0.125 - 1/6 = 2.708333...
+    (Scaling m_ba by a's maximum instead of b's, as networkx 3.6's vectorised path does, gives
+    3 - 0.125 - 0.25 = 2.625 for that term: the test would catch it.)
+    Ego a: strength 3, p_ae = 2/3, p_ab = 1/3.
+      alter e: p_ab * m_eb, m_eb = 1 / (e's strongest: 2) = 1/2 -> 1/6
+      alter b: p_ae * m_be, m_be = 1 / (b's strongest: 3) = 1/3 -> 2/9
+      e(a) = 2 - 1/6 - 2/9 = 29/18
+    Ego b: strength 5, p_be = 1/5, p_ba = 1/5, p_bd = 3/5.
+      alter e: p_ba * m_ea, m_ea = 2 / 2 = 1 -> 1/5
+      alter a: p_be * m_ae, m_ae = 2 / 2 = 1 -> 1/5
+      alter d: tied to no other alter -> 0
+      e(b) = 3 - 2/5 = 2.6
+    Pendants c and d: one partner, no redundancy -> 1.
+    """
+    G = nx.Graph()
+    G.add_weighted_edges_from([("e", "a", 2), ("e", "b", 1), ("e", "c", 1), ("a", "b", 1), ("b", "d", 3)])
+    G.add_node("lonely")
+    eff = g.effective_size(G)
+    assert eff["e"] == pytest.approx(3 - 0.125 - 1 / 6)
+    assert eff["a"] == pytest.approx(29 / 18)
+    assert eff["b"] == pytest.approx(2.6)
+    assert eff["c"] == eff["d"] == pytest.approx(1.0)
+    assert eff["lonely"] != eff["lonely"]  # NaN for an isolate
+    # actor_metrics uses it
+    nx.set_node_attributes(G, "X", "sector")
+    m = g.actor_metrics(G).set_index("actor_id")
+    assert m.loc["e", "effective_size"] == pytest.approx(2.708333, abs=1e-6)
+
+
+@pytest.mark.parametrize("n_nodes, n_edges, seed", [(12, 20, 1), (25, 60, 2), (8, 28, 3)])
+def test_effective_size_unweighted_is_borgatti(n_nodes, n_edges, seed):
+    # without weights Burt's formula reduces to n - 2t/n (n partners, t ties among them)
+    G = nx.gnm_random_graph(n_nodes, n_edges, seed=seed)
+    eff = g.effective_size(G, weight=None)
+    for v in G:
+        n = G.degree(v)
+        if n == 0:
+            continue
+        t = G.subgraph(G[v]).number_of_edges()
+        assert eff[v] == pytest.approx(n - 2 * t / n)
+
+
+def test_mid_p_is_calibrated_on_random_labels():
+    """On null data (a G(n, m) graph is uniform given its degrees; sectors drawn at random) the
+    "fewer than chance" p-value must reject at about the nominal 5 %. The classic
+    (1 + #as extreme) / (1 + N) rejected at about 2 % here; the mid-p at about 5-6 %."""
+    import random
+
+    sectors = ["law_enforcement", "civil_society", "education", "social_welfare"]
+    decided = rejected = 0
+    for r in range(300):
+        rnd = random.Random(r)
+        R = nx.gnm_random_graph(20, 40, seed=1000 + r)
+        G = _graph([(f"n{u:02d}", f"n{v:02d}") for u, v in R.edges()],
+                   {f"n{n:02d}": rnd.choice(sectors) for n in R})
+        res = g.sector_tie_test(G, n_draws=99, seed=r)
+        if res.attrs["thin"]:
+            continue
+        decided += 1
+        rejected += res.iloc[-1]["p_fewer"] < 0.05
+    assert decided > 250
+    assert 0.02 <= rejected / decided <= 0.09
+
+
+@pytest.mark.parametrize("null, observed, alternative, expected", [
+    ([1, 2, 2, 3, 4, 4, 5, 6, 7], 2, "less", (1 + 3 / 2) / 10),
+    ([1, 2, 2, 3, 4, 4, 5, 6, 7], 2, "greater", (6 + 3 / 2) / 10),
+    ([5, 5, 5, 5], 5, "less", (0 + 5 / 2) / 5),  # all tied: 0.5, not 1
+    ([5, 6, 7], 4, "less", (0 + 1 / 2) / 4),  # nothing as small: the smallest possible p
+    ([0.1, 0.2, 0.3], 0.2 + 1e-12, "greater", (1 + 2 / 2) / 4),  # equal within eps
+])
+def test_mid_p_value_table(null, observed, alternative, expected):
+    from wbcti_analysis.stats.permutation import mid_p_value
+
+    assert mid_p_value(null, observed, alternative) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"null": [1, 2], "observed": 1, "alternative": "two-sided"}, "alternative must be one of"),
+    ({"null": [], "observed": 1}, "at least one draw"),
+])
+def test_mid_p_value_refuses(kwargs, match):
+    from wbcti_analysis.stats.permutation import mid_p_value
+
+    with pytest.raises(ValueError, match=match):
+        mid_p_value(**kwargs)
+
+
+@pytest.mark.parametrize("external, internal, expected", [(3, 2, 0.2), (0, 4, -1.0), (2, 0, 1.0), (1.5, 0.5, 0.5)])
+def test_stats_ei_index(external, internal, expected):
+    from wbcti_analysis.stats.ei import ei_index
+
+    assert ei_index(external, internal) == pytest.approx(expected)
+
+
+def test_stats_ei_index_edge_cases():
+    from wbcti_analysis.stats.ei import ei_index
+
+    assert ei_index(0, 0) != ei_index(0, 0)  # NaN
+    with pytest.raises(ValueError, match="external and internal"):
+        ei_index(-1, 2)
+
+
+def test_node_ei_index(star):
+    ei = g.node_ei_index(star, "sector")
+    # b: partners a1, a2 (X, inside) and c1, c2, d1 outside -> (3 - 2) / 5; c1: b outside, c2 inside -> 0
+    assert ei["b"] == pytest.approx(0.2) and ei["c1"] == pytest.approx(0.0) and ei["d1"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"n_draws": 0}, "n_draws must be a positive int"),
+    ({"n_draws": 2.5}, "n_draws must be a positive int"),
+    ({"n_draws": True}, "n_draws must be a positive int"),
+    ({"seed": "x"}, "seed must be an int"),
+    ({"alpha": 0}, "alpha must be between 0 and 1"),
+    ({"alpha": 1.5}, "alpha must be between 0 and 1"),
+    ({"combined": {"x": ["law_enforcement"]}}, "must not contain the tested sector"),
+])
+def test_sector_tie_test_refuses_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        g.sector_tie_test(_planted(), **{"n_draws": 5, **kwargs})
+
+
+def test_build_graphs_takes_a_selection(ds):
+    from wbcti_analysis.selection import Selection
+
+    by_sel = g.build_graphs(ds, Selection(countries=["XK"], roles=["lead", "participant"]), weighting="newman")
+    by_kw = g.build_graphs(ds, countries=["XK"], roles=["lead", "participant"], weighting="newman")
+    assert by_sel.params == by_kw.params
+    assert sorted(by_sel.union.edges()) == sorted(by_kw.union.edges())
+    assert by_sel.params["countries"] == ["XK"] and by_sel.params["roles"] == ["lead", "participant"]
+    # a keyword replaces the selection's field; a dict is read as a selection
+    over = g.build_graphs(ds, Selection(countries=["XK"]), countries=["AL"])
+    assert over.params["countries"] == ["AL"]
+    assert g.build_graphs(ds, {"countries": ["XK"], "seed": 1}).params["countries"] == ["XK"]
+    with pytest.raises(TypeError, match="selection must be"):
+        g.build_graphs(ds, ["XK"])
+    with pytest.raises(ValueError, match="countries"):
+        g.build_graphs(ds, Selection(countries=["xk"]))
+
+
+def test_headline_figures_are_headlines(star):
+    from wbcti_analysis.headlines import Headline
+
+    G = _planted()
+    test = g.sector_tie_test(G, n_draws=50, seed=3)
+    heads = g.headline_figures(g.actor_metrics(G), g.graph_summary(G), g.ei_index(G), test)
+    assert all(isinstance(h, Headline) for h in heads)
+    by = {h.key: h for h in heads}
+    assert list(by) == ["graph_actors", "graph_ties", "share_in_largest_component", "top_cross_sector_broker",
+                        "ei_index_law_enforcement", "law_enforcement_test_p_fewer", "law_enforcement_test_verdict"]
+    assert by["graph_actors"].value == 32 and by["graph_actors"].n == 32
+    # E-I rests on the ties touching law enforcement: within + 2 outside
+    assert by["ei_index_law_enforcement"].n == test.attrs["sector_ties"]
+    assert by["law_enforcement_test_p_fewer"].n == test.attrs["sector_ties"]
+    assert "mid-p from 50" in by["law_enforcement_test_p_fewer"].caveat
+    # a tie for the top broker is reported as a tie
+    metrics = pd.DataFrame({"label": ["A", "B", "C"], "sector_brokerage": [4, 4, 1]})
+    top = {h.key: h for h in g.headline_figures(metrics, {"actors": 3}, None, None)}["top_cross_sector_broker"]
+    assert top.value == "A" and top.caveat.startswith("tied with B")
+    # nothing to report: None values, no error, thin caveat
+    thin = g.sector_tie_test(nx.Graph(), n_draws=5)
+    empty = {h.key: h for h in g.headline_figures(None, {}, None, thin)}
+    assert empty["law_enforcement_test_p_fewer"].value is None
+    assert empty["law_enforcement_test_p_fewer"].caveat.startswith("Too thin")
+
+
+def test_plots_draw_into_given_axes(star):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from wbcti_analysis.plots import graphs as pgr
+
+    fig, axes = plt.subplots(2, 3)
+    assert pgr.draw_network(star, seed=1, ax=axes[0, 0]) is fig
+    assert pgr.plot_mixing_heatmap(g.mixing_matrix(star), ax=axes[0, 1]) is fig
+    assert pgr.plot_sector_test(g.sector_tie_test(_planted(), n_draws=20), ax=axes[0, 2]) is fig
+    assert pgr.draw_network(nx.Graph(), ax=axes[1, 0]) is fig
+    summary = pd.DataFrame({"density": [0.1, 0.2], "actors": [5, 7]}, index=["p1", "p2"])
+    assert pgr.plot_period_summary(summary, columns=("density", "actors"), ax=axes[1, 1:]) is fig
+    assert axes[0, 0].get_title() == "Coordination graph" and axes[1, 1].get_title() == "density"
+    plt.close(fig)
+
+
+def test_public_names_and_light_import():
+    import ast
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    from wbcti_analysis import plots_graphs
+
+    for name in g.__all__:
+        assert getattr(g, name) is not None
+    for name in plots_graphs.__all__:
+        assert getattr(plots_graphs, name) is not None
+    # every module of the package stays under 500 lines
+    for path in (ROOT / "src" / "wbcti_analysis" / "graphs").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert text.count("\n") <= 500, path.name
+        ast.parse(text)
+    code = ("import sys, wbcti_analysis, wbcti_analysis.graphs as g; "
+            "print('networkx' in sys.modules, 'pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]
+
+
+# ----------------------------------------------------------------------------- scale (issue 14)
+
+
+def test_eigenvector_per_component_agrees_with_power_iteration():
+    # a connected weighted graph above the dense threshold (Lanczos path) and a small one (dense path)
+    for n_nodes, seed in ((150, 4), (30, 5)):
+        R = nx.connected_watts_strogatz_graph(n_nodes, 6, 0.3, seed=seed)
+        for i, (u, v) in enumerate(sorted(R.edges())):
+            R[u][v]["weight"] = 1 + i % 3
+        ref = nx.eigenvector_centrality(R, max_iter=5000, tol=1e-12, weight="weight")
+        ours = g.eigenvector_centrality(R)
+        assert max(abs(ref[x] - ours[x]) for x in R) < 1e-8
+    # bipartite component (eigenvalues +-lambda): the positive Perron vector, not the alternating one
+    star = g.eigenvector_centrality(nx.star_graph(4))
+    assert star[0] == pytest.approx(2 ** -0.5) and star[1] == pytest.approx(2 ** -0.5 / 2)
+
+
+def test_eigenvector_with_repeated_leading_eigenvalue():
+    # two identical 4-cliques (leading eigenvalue 3, twice) and a path (smaller eigenvalue), plus an isolate
+    G = nx.disjoint_union_all([nx.complete_graph(4), nx.complete_graph(4), nx.path_graph(5)])
+    G.add_node(99)
+    ev = g.eigenvector_centrality(G, weight=None)
+    # the uniform start's projection on the eigenspace: 8 equal entries of 1/sqrt(8), zero elsewhere
+    assert all(ev[x] == pytest.approx(8 ** -0.5) for x in range(8))
+    assert all(ev[x] == 0 for x in range(8, 13)) and ev[99] == 0
+    comp = g.eigenvector_centrality(G, weight=None, scope="component")
+    assert comp[0] == pytest.approx(0.5)  # unit norm inside each clique
+    assert sum(comp[x] ** 2 for x in range(8, 13)) == pytest.approx(1.0)  # and inside the path
+    # a near-tie: the first clique's leading eigenvalue is larger by about 1e-4, so the exact
+    # eigenvector lives on it alone; power iteration (networkx's defaults) stops while the two
+    # cliques still share the weight half and half, a wrong answer without an error
+    H = nx.disjoint_union(nx.complete_graph(30), nx.complete_graph(30))
+    nx.set_edge_attributes(H, 1.0, "weight")
+    H[0][1]["weight"] = 1.001
+    power = nx.eigenvector_centrality(H, weight="weight")
+    assert sum(power[x] ** 2 for x in range(30, 60)) == pytest.approx(0.5, abs=1e-3)
+    ours = g.eigenvector_centrality(H)
+    assert sum(ours[x] ** 2 for x in range(30)) == pytest.approx(1.0)
+    assert all(ours[x] == 0 for x in range(30, 60))
+    with pytest.raises(ValueError, match="scope must be"):
+        g.eigenvector_centrality(G, scope="world")
+
+
+def test_betweenness_exact_below_threshold_and_sampled_above():
+    R = nx.connected_watts_strogatz_graph(120, 4, 0.2, seed=2)
+    exact = nx.betweenness_centrality(R, normalized=True)
+    assert g.betweenness_centrality(R) == exact  # 120 <= default exact_max
+    # above the threshold with every node as a source: exact again
+    full = g.betweenness_centrality(R, exact_max=50, k=120)
+    assert max(abs(full[x] - exact[x]) for x in R) < 1e-12
+    # a 40-source sample: seeded, close to exact, same top actor region
+    s1 = g.betweenness_centrality(R, seed=1, exact_max=50, k=40)
+    assert s1 == g.betweenness_centrality(R, seed=1, exact_max=50, k=40)
+    import numpy as np
+
+    x = np.array([exact[n] for n in R])
+    y = np.array([s1[n] for n in R])
+    assert np.corrcoef(x, y)[0, 1] > 0.8
+    with pytest.raises(ValueError, match="k must be a positive int"):
+        g.betweenness_centrality(R, k=0)
+    # actor_metrics passes the parameters through
+    G = _planted()
+    m_exact = g.actor_metrics(G, seed=5)
+    m_full = g.actor_metrics(G, seed=5, betweenness_exact_max=10, betweenness_k=G.number_of_nodes())
+    assert m_full["betweenness"].to_numpy() == pytest.approx(m_exact["betweenness"].to_numpy())

@@ -1,0 +1,140 @@
+"""Constants and small helpers shared by the coordination-graph modules.
+
+Holds the vocabularies of the analysis (levels, the tested sector, brokerage roles,
+weightings, graph names, "too thin" thresholds), :func:`canonical` (a graph copy in
+sorted order, so that every seeded result is reproducible across processes) and the
+private argument checks the other modules use.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+__all__ = [
+    "LEVELS",
+    "LAW_ENFORCEMENT",
+    "FRONTLINE_SECTORS",
+    "BROKERAGE_ROLES",
+    "WEIGHTINGS",
+    "GRAPH_NAMES",
+    "ACTIVITY_PREFIX",
+    "MIN_SECTOR_ACTORS",
+    "MIN_SECTOR_TIES",
+    "canonical",
+]
+
+#: Levels of governance, from the widest to the closest (the order of tables and plots).
+LEVELS = ("international", "eu", "regional", "national", "local")
+#: The sector whose ties the sources say are weak.
+LAW_ENFORCEMENT = "law_enforcement"
+#: Gould-Fernandez brokerage roles, in the order of the metrics table.
+BROKERAGE_ROLES = ("coordinator", "gatekeeper", "representative", "consultant", "liaison")
+#: Projection weightings.
+WEIGHTINGS = ("count", "newman")
+#: The actor graphs of a :class:`~wbcti_analysis.graphs.build.CoordinationGraphs`.
+GRAPH_NAMES = ("union", "projection", "relations")
+#: The sectors the RAN paper names as law enforcement's weak partners (social workers, schools,
+#: health services, religious communities, civil society).
+FRONTLINE_SECTORS = ("social_welfare", "education", "health", "religious", "civil_society")
+#: Below this many actors of the tested sector (or of a compared sector) the test says "too thin".
+MIN_SECTOR_ACTORS = 3
+#: Below this many ties touching the tested sector the test says "too thin".
+MIN_SECTOR_TIES = 5
+#: Prefix of activity node ids in the bipartite graph.
+ACTIVITY_PREFIX = "activity:"
+
+
+def canonical(G):
+    """Return a copy of ``G`` with nodes and edges inserted in sorted order.
+
+    Several algorithms (Louvain, power iteration, layouts, the rewiring chain) depend on
+    the order nodes and edges are visited; subgraph views visit them in an order that can
+    change from one Python process to the next (string hashing). Sorting first makes
+    every result reproducible across runs.
+
+    Parameters
+    ----------
+    G : networkx.Graph or networkx.DiGraph
+        Nodes must be mutually comparable (the actor ids are strings).
+
+    Returns
+    -------
+    networkx.Graph or networkx.DiGraph
+        Same class, same attributes, sorted insertion order; undirected edges are stored
+        as ``(min, max)``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([("c", "a"), ("b", "a")])
+    >>> list(canonical(G)), list(canonical(G).edges())
+    (['a', 'b', 'c'], [('a', 'b'), ('a', 'c')])
+    """
+    H = G.__class__()
+    H.graph.update(G.graph)
+    H.add_nodes_from((n, G.nodes[n]) for n in sorted(G))
+    if G.is_directed():
+        edges = sorted(G.edges(data=True), key=lambda e: (e[0], e[1]))
+    else:
+        edges = sorted(((min(u, v), max(u, v), d) for u, v, d in G.edges(data=True)), key=lambda e: (e[0], e[1]))
+    H.add_edges_from(edges)
+    return H
+
+
+def _groups(G, attr: str) -> dict:
+    """``{node: group}`` from the node attribute ``attr`` (missing -> ``""``)."""
+    return {n: ("" if d.get(attr) is None else str(d.get(attr))) for n, d in G.nodes(data=True)}
+
+
+def _category_order(values: Iterable[str], attr: str) -> list[str]:
+    """Groups in display order: levels from the widest, anything else sorted."""
+    vals = set(values)
+    if attr == "level":
+        return [x for x in LEVELS if x in vals] + sorted(vals - set(LEVELS))
+    return sorted(vals)
+
+
+def _as_set(values, name: str) -> set[str] | None:
+    """Normalise a list parameter: None or empty -> None; a bare string -> one value."""
+    if values is None:
+        return None
+    if isinstance(values, str):
+        values = [values]
+    try:
+        out = {str(v) for v in values if v is not None and str(v) != ""}
+    except TypeError as exc:
+        raise ValueError(f"{name} must be a list of strings, got {values!r}") from exc
+    return out or None
+
+
+def _check_enum(values: set[str] | None, allowed: Iterable[str], name: str) -> None:
+    if values is None:
+        return
+    allowed = list(allowed)
+    bad = sorted(values - set(allowed))
+    if bad:
+        raise ValueError(f"{name}: unknown value(s) {bad}; allowed: {', '.join(allowed)}")
+
+
+def _enum(ds, table: str, column: str) -> list[str]:
+    f = ds.field(table, column)
+    if "wbcti:list" in f:
+        return list(f["wbcti:list"]["enum"])
+    return list(f.get("constraints", {}).get("enum", []))
+
+
+def _check_years(start_year, end_year) -> tuple[int | None, int | None]:
+    out = []
+    for name, y in (("start_year", start_year), ("end_year", end_year)):
+        if y is None or y == 0 or y == "":
+            out.append(None)
+            continue
+        try:
+            y = int(y)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name} must be a year (int) or 0/None for no bound, got {y!r}") from exc
+        if not 1900 <= y <= 2100:
+            raise ValueError(f"{name} must be a year between 1900 and 2100, got {y}")
+        out.append(y)
+    if out[0] is not None and out[1] is not None and out[0] > out[1]:
+        raise ValueError(f"start_year ({out[0]}) is after end_year ({out[1]})")
+    return out[0], out[1]
