@@ -34,6 +34,15 @@ def funding_cliffs(ds, by: str = "country", links: pd.DataFrame | None = None,
         Index ``group`` (every group of the grouping, as in :func:`dependency`), one column
         per end year (``"2017"``, ... as text, ascending), then :data:`NO_END_DATE`, then
         ``total``; values are numbers of activities (int).
+
+    Examples
+    --------
+    >>> from wbcti_analysis.funding.examples import tiny_dataset
+    >>> funding_cliffs(tiny_dataset(), groups=["AL", "XK"])  # doctest: +NORMALIZE_WHITESPACE
+           2018  2019  no end date  total
+    group
+    AL        1     1            0      2
+    XK        0     0            1      1
     """
     if links is None:
         links = funder_links(ds)

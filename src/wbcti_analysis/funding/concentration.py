@@ -49,6 +49,39 @@ def concentration(ds, by: str = "country", basis: str = "count", links: pd.DataF
         funder shares; NaN with no funder), ``effective_funders`` (1 / hhi),
         ``top_funder, top_share`` (0-1), ``top_n_share`` (combined share of the ``top``
         largest), ``top_funders`` (text "id 50%; id 25%; ..."), ``currency``, ``thin``.
+
+    Notes
+    -----
+    The index is :func:`wbcti_analysis.stats.concentration.hhi` [1]_ [2]_; the effective
+    number of funders is its numbers-equivalent [3]_. On the 10,000 scale of the US merger
+    guidelines [4]_, 0.25 (2,500) marks a highly concentrated market.
+
+    References
+    ----------
+    .. [1] Herfindahl, O. C. (1950). *Concentration in the Steel Industry*. PhD
+       dissertation, Columbia University.
+    .. [2] Hirschman, A. O. (1964). The paternity of an index. *The American Economic
+       Review*, 54(5), 761.
+    .. [3] Adelman, M. A. (1969). Comment on the "H" concentration measure as a
+       numbers-equivalent. *The Review of Economics and Statistics*, 51(1), 99-101.
+    .. [4] U.S. Department of Justice and Federal Trade Commission (2010). *Horizontal
+       Merger Guidelines*, section 5.3.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.funding.examples import tiny_dataset
+    >>> ds = tiny_dataset()
+    >>> concentration(ds, by="country", groups=["AL", "XK"])[["group", "n_links", "hhi", "top_funders"]]
+      group  n_links  hhi         top_funders
+    0    AL        4  0.5  al-min 50%; ec 50%
+    1    XK        2  0.5  ec 50%; xk-min 50%
+
+    Over all activities: ec funds 3 of the 6 (activity, funder) links, al-min 2, xk-min 1,
+    so HHI = (9 + 4 + 1) / 36:
+
+    >>> row = concentration(ds, by="all").iloc[0]
+    >>> round(float(row["hhi"]), 4), round(float(row["effective_funders"]), 4)
+    (0.3889, 2.5714)
     """
     _check_basis(basis)
     if links is None:
@@ -102,6 +135,16 @@ def funder_matrix(ds, by: str = "country", basis: str = "count", links: pd.DataF
     funder ids sorted by their row total (descending) then id; columns are the groups in
     the order of :func:`dependency` (empty groups kept as zero columns). Empty when there
     are no funders.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.funding.examples import tiny_dataset
+    >>> funder_matrix(tiny_dataset(), groups=["AL", "XK"])  # doctest: +NORMALIZE_WHITESPACE
+    country    AL  XK
+    funder_id
+    ec          2   1
+    al-min      2   0
+    xk-min      0   1
     """
     _check_basis(basis)
     if links is None:

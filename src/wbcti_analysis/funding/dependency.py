@@ -71,6 +71,18 @@ def dependency(ds, by: str = "country", basis: str = "count", links: pd.DataFram
         ``share_only_external_of_funded`` (of the activities with a recorded funder, or of
         the money), and ``thin`` (fewer than ``min_n`` funded activities). Shares are NaN
         for an empty group.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.funding.examples import tiny_dataset
+    >>> t = dependency(tiny_dataset(), by="tier", min_n=1)
+    >>> t[["group", "n_activities", "n_funded", "share_only_external", "thin"]]
+                    group  n_activities  n_funded  share_only_external   thin
+    0             primary             2         2                  0.0  False
+    1           secondary             1         1                  1.0  False
+    2            tertiary             1         1                  0.0  False
+    3  ct_law_enforcement             0         0                  NaN   True
+    4        (not stated)             1         0                  0.0   True
     """
     _check_basis(basis)
     if links is None:
@@ -113,6 +125,10 @@ def dependency(ds, by: str = "country", basis: str = "count", links: pd.DataFram
     out = pd.DataFrame(rows, columns=cols)
     out["thin"] = out["thin"].astype(bool)
     return out
+
+
+#: Singular of the ``what`` words of :func:`thin_message` that do not just drop an "s".
+_SINGULAR = {"countries": "country", "activities": "activity", "mechanism types": "mechanism type"}
 
 
 def _first_key(ranked: pd.DataFrame) -> pd.Series:
@@ -258,6 +274,12 @@ def thin_message(table: pd.DataFrame, what: str = "groups", min_n: int | None = 
 
     Works on the output of :func:`dependency` (``n_activities``, ``n_funded``, ``thin``) and of
     :func:`concentration` (``n_links``, ``thin``).
+
+    Examples
+    --------
+    >>> from wbcti_analysis.funding.examples import tiny_dataset
+    >>> thin_message(dependency(tiny_dataset(), by="country"), "countries", 3)
+    'Data too thin for every country: no activities for BA, ME, MK, RS; too few funded activities (fewer than 3) to read shares for AL, XK.'
     """
     if table.empty:
         return f"No {what} to show: the selection holds no activities."
@@ -273,7 +295,8 @@ def thin_message(table: pd.DataFrame, what: str = "groups", min_n: int | None = 
     if not parts:
         return f"All {len(table)} {what} have enough funded activities to read."
     if len(empty) + len(thin) == len(table):
-        return f"Data too thin for every {what[:-1] if what.endswith('s') else what}: " + "; ".join(parts) + "."
+        one = _SINGULAR.get(what, what[:-1] if what.endswith("s") else what)
+        return f"Data too thin for every {one}: " + "; ".join(parts) + "."
     return "Data too thin for some " + what + ": " + "; ".join(parts) + "."
 
 
@@ -285,6 +308,13 @@ def mechanism_funding(ds, links: pd.DataFrame | None = None, min_n: int = 1) -> 
     and ``external_funders`` (``;``-joined ids over the mechanism's activities), ``status``
     (the mechanism's own activity, see :data:`STATUSES`) and ``stated_funding_basis`` (the
     ``funding_basis`` feature the sources state for it, ``;``-joined, "" if none).
+
+    Examples
+    --------
+    >>> from wbcti_analysis.funding.examples import tiny_dataset
+    >>> mechanism_funding(tiny_dataset())[["mechanism_id", "status", "funders", "n_activities"]]
+      mechanism_id         status funders  n_activities
+    0           m1  external_only      ec             1
     """
     if links is None:
         links = funder_links(ds)
@@ -304,6 +334,6 @@ def mechanism_funding(ds, links: pd.DataFrame | None = None, min_n: int = 1) -> 
     mf = ds.mechanism_features
     fb = mf[(mf["feature"].astype(str) == "funding_basis") & (mf["present"].fillna(True).astype(bool))]
     stated = fb.groupby("mechanism_id")["value"].apply(lambda s: ";".join(sorted(set(s))))
-    mech["stated_funding_basis"] = mech["mechanism_id"].map(stated).fillna("")
+    mech["stated_funding_basis"] = [stated.get(m, "") for m in mech["mechanism_id"]]
     out = mech.merge(dep, on="mechanism_id", how="left")
     return out.sort_values("mechanism_id").reset_index(drop=True)

@@ -128,6 +128,21 @@ def funder_links(ds, include_participations: bool = True, inherit: bool = True) 
         ("funding", "participation", "inherited"), ``inherited_from`` (ancestor activity id
         or None), ``instrument``, ``amount`` (float, NaN when not stated; always NaN for
         inherited links) and ``currency``. Sorted by activity_id, funder_id.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.funding.examples import tiny_dataset
+    >>> links = funder_links(tiny_dataset())
+    >>> links[["activity_id", "funder_id", "origin", "link_source"]]
+      activity_id funder_id    origin link_source
+    0          m1        ec  external     funding
+    1          p1    al-min  domestic     funding
+    2          p1        ec  external     funding
+    3          p2    al-min  domestic   inherited
+    4          p2        ec  external   inherited
+    5          p3    xk-min  domestic     funding
+    >>> links.loc[1, "rule"]
+    'national/local institution of a country of the activity'
     """
     fund = ds.funding
     rows = pd.DataFrame({
@@ -228,6 +243,17 @@ def activity_funding(ds, links: pd.DataFrame | None = None, currency: str | None
         amount_domestic`` (sum of stated amounts in ``currency``; 0 when none),
         ``n_amount_rows`` (funding rows with an amount in ``currency``), ``currency``.
         Every activity is a row, funded or not.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.funding.examples import tiny_dataset
+    >>> activity_funding(tiny_dataset())[["activity_id", "status", "funders", "amount_total", "currency"]]
+      activity_id         status    funders  amount_total currency
+    0          p1          mixed  al-min;ec         150.0      EUR
+    1          p2          mixed  al-min;ec           0.0      EUR
+    2          m1  external_only         ec           0.0      EUR
+    3          p3  domestic_only     xk-min           0.0      EUR
+    4          p4      no_funder                      0.0      EUR
     """
     if links is None:
         links = funder_links(ds)
@@ -281,6 +307,13 @@ def coverage(ds, links: pd.DataFrame | None = None) -> pd.Series:
     ``funding_rows_with_amount``; ``currencies`` (distinct currencies of stated amounts);
     ``funders``, ``external_funders``, ``domestic_funders`` (distinct actors with at
     least one link of that origin).
+
+    Examples
+    --------
+    >>> from wbcti_analysis.funding.examples import tiny_dataset
+    >>> cov = coverage(tiny_dataset())
+    >>> cov[["activities", "with_own_funder", "with_inherited_funder", "no_funder", "share_no_funder"]].to_dict()
+    {'activities': 5, 'with_own_funder': 3, 'with_inherited_funder': 1, 'no_funder': 1, 'share_no_funder': 0.2}
     """
     if links is None:
         links = funder_links(ds)
@@ -315,6 +348,15 @@ def funders(ds, links: pd.DataFrame | None = None) -> pd.DataFrame:
     others), ``rule`` (the classification reason(s)), ``n_activities`` (distinct activities
     funded, own links), ``n_activities_incl_inherited``, ``instruments`` (``;``-joined),
     ``n_amount_rows``. Sorted by n_activities (descending), then funder_id.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.funding.examples import tiny_dataset
+    >>> funders(tiny_dataset())[["funder_id", "origin", "n_activities", "n_activities_incl_inherited"]]
+      funder_id    origin  n_activities  n_activities_incl_inherited
+    0        ec  external             2                            3
+    1    al-min  domestic             1                            2
+    2    xk-min  domestic             1                            1
     """
     if links is None:
         links = funder_links(ds)

@@ -133,8 +133,25 @@ def withdraw(ds, funders: Iterable[str] | str, links: pd.DataFrame | None = None
     -----
     The withdrawn funders never appear in ``cut_off`` or ``actors_lost``; a withdrawn funder
     whose only participations are ``funder`` rows leaves the graph, so
-    ``largest_component`` after counts it out. Builds the co-participation graph twice: O(sum over activities of k^2) for k
-    participants per activity.
+    ``largest_component`` after counts it out. Builds the co-participation graph twice: O(sum
+    over activities of k^2) for k participants per activity.
+
+    References
+    ----------
+    .. [1] Albert, R., Jeong, H. and Barabasi, A.-L. (2000). Error and attack tolerance of
+       complex networks. *Nature*, 406, 378-382.
+
+    Examples
+    --------
+    Withdrawing ``ec`` from the example package: p1 and p2 keep al-min, the mechanism m1
+    loses its only funder, and ``ec`` leaves the coordination graph.
+
+    >>> from wbcti_analysis.funding.examples import tiny_dataset
+    >>> r = withdraw(tiny_dataset(), "ec")
+    >>> r.activities_lost, r.mechanisms_lost
+    (['m1'], ['m1'])
+    >>> r.graph_before["largest_component"], r.graph_after["largest_component"]
+    (5, 4)
     """
     funders = _as_str_list(funders, "funders")
     _check_actor_ids(ds, funders)
@@ -205,6 +222,15 @@ def rank_funders(ds, links: pd.DataFrame | None = None, funders: Iterable[str] |
         components_before, components_after``. Ranked by n_activities_lost, then
         n_actors_lost, then n_cut_off, then the loss in the largest component (all
         descending), then funder_id.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.funding.examples import tiny_dataset
+    >>> rank_funders(tiny_dataset())[["rank", "funder_id", "n_activities_lost", "n_mechanisms_lost"]]
+       rank funder_id  n_activities_lost  n_mechanisms_lost
+    0     1        ec                  1                  1
+    1     2    xk-min                  1                  0
+    2     3    al-min                  0                  0
     """
     if links is None:
         links = funder_links(ds)
