@@ -588,4 +588,4 @@ def test_notebook_rejects_unknown_funder(tmp_path):
     with pytest.raises(papermill.PapermillExecutionError, match="ghost"):
         papermill.execute_notebook(
             str(NOTEBOOK), str(tmp_path / "bad.ipynb"), kernel_name="python3", cwd=str(NOTEBOOK.parent),
-            progress_bar=False, parameters={"data_path": str(FIXTURE), "funders_to_withdraw": ["ghost"]})
+            progress_bar=False, parameters={"data_path": str(FIXTURE_DIR), "funders_to_withdraw": ["ghost"]})
