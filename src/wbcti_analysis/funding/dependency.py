@@ -334,6 +334,7 @@ def mechanism_funding(ds, links: pd.DataFrame | None = None, min_n: int = 1) -> 
     mf = ds.mechanism_features
     fb = mf[(mf["feature"].astype(str) == "funding_basis") & (mf["present"].fillna(True).astype(bool))]
     stated = fb.groupby("mechanism_id")["value"].apply(lambda s: ";".join(sorted(set(s))))
-    mech["stated_funding_basis"] = [stated.get(m, "") for m in mech["mechanism_id"]]
+    mech["stated_funding_basis"] = (mech["mechanism_id"].map(stated).fillna("") if len(stated)
+                                    else pd.Series("", index=mech.index, dtype=object))
     out = mech.merge(dep, on="mechanism_id", how="left")
     return out.sort_values("mechanism_id").reset_index(drop=True)
