@@ -1,26 +1,24 @@
 """Donor funding dependency (wbcti_analysis.funding): shares, HHI, the external/domestic rule and
 withdrawal scenarios, checked against numbers worked out by hand on small packages.
 
-Two packages: the shared fixture (tests/data/fixture) and a "mini" package built here, whose
-every figure is worked out in the comments next to the assertions.
+Two packages: the shared fixture (tests/data/fixture, conftest's ``fixture_ds``) and a "mini"
+package built here with conftest's ``write_package``, whose every figure is worked out in the
+comments next to the assertions.
 """
 from __future__ import annotations
 
-import csv
-import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import wbcti_analysis as w
+from conftest import FIXTURE_DIR, NOTEBOOKS_DIR, write_package
 from wbcti_analysis import funding as fd
 from wbcti_analysis.filters import filter_dataset
+from wbcti_analysis.headlines import Headline, record
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = Path(__file__).parent / "data" / "fixture"
-NOTEBOOK = ROOT / "notebooks" / "02-donor-dependency.ipynb"
+NOTEBOOK = NOTEBOOKS_DIR / "02-donor-dependency.ipynb"
 
 # ----------------------------------------------------------------------------- the mini package
 #
@@ -78,21 +76,8 @@ _FUNDING = [  # funder, activity, amount, currency (b3's funder has no funding r
 ]
 
 
-def _write(folder: Path, table: str, fields: list[str], rows: list[dict]) -> None:
-    with (folder / f"{table}.csv").open("w", newline="", encoding="utf-8") as fh:
-        wr = csv.DictWriter(fh, fieldnames=fields)
-        wr.writeheader()
-        for r in rows:
-            wr.writerow({f: r.get(f, "") for f in fields})
-
-
 def build_mini(folder: Path) -> Path:
-    """Write the mini package into ``folder`` and return it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "data" / "datapackage.json", folder / "datapackage.json")
-    shutil.copy(FIXTURE / "sources.csv", folder / "sources.csv")
-    desc = json.loads((folder / "datapackage.json").read_text())
-    fields = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in desc["resources"]}
+    """Write the mini package into ``folder`` (the fixture's descriptor and sources) and return it."""
     prov = {"source_id": "fx1", "locator": "t"}
     tables = {
         "actors": [dict(actor_id=a, name=a.upper(), actor_type=t, sector=s, level=lv, country=c, parent_id=p, **prov)
@@ -108,16 +93,14 @@ def build_mini(folder: Path) -> Path:
                             level="local", reference_model="false", **prov)],
         "mechanism_features": [dict(feature_id="mf1", mechanism_id="b3", feature="funding_basis", value="donor",
                                     present="true", **prov)],
+        "relations": [], "figures": [], "claims": [],
     }
-    for name, flds in fields.items():
-        if name != "sources":
-            _write(folder, name, flds, tables.get(name, []))
-    return folder
+    return write_package(folder, tables, base=FIXTURE_DIR)
 
 
 @pytest.fixture(scope="module")
 def mini_path(tmp_path_factory) -> Path:
-    return build_mini(tmp_path_factory.mktemp("mini"))
+    return build_mini(tmp_path_factory.mktemp("mini") / "pkg")
 
 
 @pytest.fixture(scope="module")
@@ -125,9 +108,9 @@ def mini(mini_path):
     return w.load(mini_path)
 
 
-@pytest.fixture(scope="module")
-def fx():
-    return w.load(FIXTURE)
+@pytest.fixture
+def fx(fixture_ds):
+    return fixture_ds
 
 
 def _row(table: pd.DataFrame, group: str) -> pd.Series:
@@ -378,31 +361,116 @@ def test_check_parameters(mini):
     assert p == {"countries": ["AL"], "start_year": 2018, "end_year": 2019, "funders": ["ec"], "basis": "amount",
                  "min_n": 1}
     assert fd.check_parameters(mini)["countries"] is None
-    with pytest.raises(ValueError, match=r"funders: unknown funder id\(s\) 'nope', 'zzz'"):
-        fd.check_parameters(mini, funders=["ec", "nope", "zzz"])
-    with pytest.raises(ValueError, match="'net' fund nothing"):
-        fd.check_parameters(mini, funders=["net"])
-    with pytest.raises(ValueError, match="countries: unknown country code"):
-        fd.check_parameters(mini, countries=["Kosovo"])
-    with pytest.raises(ValueError, match="basis"):
-        fd.check_parameters(mini, basis="money")
-    with pytest.raises(ValueError, match="start_year"):
-        fd.check_parameters(mini, start_year=2020, end_year=2019)
-    with pytest.raises(ValueError, match="by"):
-        fd.dependency(mini, by="region")
 
 
-def test_headline_figures(mini):
-    links = fd.funder_links(mini)
-    h = fd.headline_figures(fd.coverage(mini, links), fd.dependency(mini, "all", links=links),
-                            fd.dependency(mini, "country", links=links), fd.dependency(mini, "tier", links=links),
-                            fd.rank_funders(mini, links), min_n=2)
-    assert h["most_donor_dependent_country"]["value"] == "XK"
-    assert h["most_donor_dependent_country_share"]["value"] == 0.5
-    assert h["most_donor_dependent_tier"]["value"] == "primary"  # the only tier with >= 2 funded activities
-    assert h["most_systemic_funder"]["value"] == "ec"
-    assert h["share_no_recorded_funder"]["value"] == 0.25
-    assert h["share_no_funder_after_inheritance"]["value"] == 0.125
+@pytest.mark.parametrize("call, kwargs, match", [
+    ("check_parameters", {"funders": ["ec", "nope", "zzz"]}, r"funders: unknown funder id\(s\) 'nope', 'zzz'"),
+    ("check_parameters", {"funders": ["net"]}, "'net' fund nothing"),
+    ("check_parameters", {"countries": ["Kosovo"]}, "countries: unknown country code"),
+    ("check_parameters", {"basis": "money"}, "basis"),
+    ("check_parameters", {"start_year": 2020, "end_year": 2019}, "start_year"),
+    ("check_parameters", {"start_year": "2019"}, r"start_year: expected a year as an integer"),
+    ("check_parameters", {"end_year": 1066}, r"end_year: 1066 is not a plausible year"),
+    ("check_parameters", {"min_n": 0}, r"min_n: expected an integer >= 1, got 0"),
+    ("check_parameters", {"countries": [1, 2]}, r"countries: expected a list of strings"),
+    ("dependency", {"by": "region"}, "by"),
+    ("dependency", {"basis": "money"}, r"basis: 'money' is not one of count, amount"),
+    ("concentration", {"basis": "euros"}, r"basis: 'euros' is not one of count, amount"),
+    ("funder_matrix", {"by": "donor"}, r"by: 'donor' is not one of all, country"),
+    ("funding_cliffs", {"by": "year"}, r"by: 'year' is not one of"),
+    ("withdraw", {"funders": ["nobody", "ec", "ghost"]}, "'nobody', 'ghost'"),
+])
+def test_argument_checks(mini, call, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        getattr(fd, call)(mini, **kwargs)
+
+
+def _headlines(ds, min_n=3, dep_country=None, dep_tier=None):
+    links = fd.funder_links(ds)
+    heads = fd.headline_figures(fd.coverage(ds, links), fd.dependency(ds, "all", links=links),
+                                fd.dependency(ds, "country", links=links) if dep_country is None else dep_country,
+                                fd.dependency(ds, "tier", links=links) if dep_tier is None else dep_tier,
+                                fd.rank_funders(ds, links), min_n=min_n)
+    assert all(isinstance(x, Headline) for x in heads)
+    return {x.key: x for x in heads}
+
+
+def test_headline_figures(mini, monkeypatch):
+    monkeypatch.delenv("WBCTI_HEADLINES_FILE", raising=False)
+    h = _headlines(mini, min_n=2)
+    assert list(h) == ["most_donor_dependent_country", "most_donor_dependent_country_share",
+                       "most_donor_dependent_tier", "most_donor_dependent_tier_share", "most_systemic_funder",
+                       "most_systemic_funder_activities_lost", "share_external_any", "share_no_recorded_funder",
+                       "share_no_funder_after_inheritance"]
+    assert h["most_donor_dependent_country"].value == "XK"
+    assert h["most_donor_dependent_country_share"].value == 0.5
+    assert h["most_donor_dependent_tier"].value == "primary"  # the only tier with >= 2 funded activities
+    assert h["most_systemic_funder"].value == "ec"
+    assert h["share_no_recorded_funder"].value == 0.25
+    assert h["share_no_funder_after_inheritance"].value == 0.125
+    # n: countries compared (AL 3 and XK 2 funded activities; RS has 1), XK's funded activities,
+    # funders ranked, activities of the package
+    assert h["most_donor_dependent_country"].n == 2 and h["most_donor_dependent_country_share"].n == 2
+    assert h["most_donor_dependent_tier"].n == 1 and h["most_systemic_funder"].n == 6
+    assert h["most_systemic_funder_activities_lost"].value == 1 and h["share_no_recorded_funder"].n == 8
+    assert h["share_external_any"].value == 0.625 and h["share_external_any"].n == 8
+    assert "no single" not in h["most_donor_dependent_country"].caveat
+    assert "12%" in h["share_external_any"].caveat  # b6 of 8 names no funder
+    entries = record(list(h.values()))
+    assert entries["most_donor_dependent_country"] == {
+        "value": "XK", "n": 2, "unit": "", "caveat": "2 countries with >= 2 funded activities compared.",
+        "label": "Western Balkan country whose funded CT/P-CVE work rests most on external funders only "
+                 "(>= 2 funded activities)"}
+
+
+_TIE = pd.DataFrame({"group": ["A", "B"], "n_funded": [3, 3], "share_only_external_of_funded": [1.0, 1.0],
+                     "share_any_external": [0.5, 0.75], "share_no_funder": [0.5, 0.25], "n_only_external": [3, 3],
+                     "n_activities": [6, 4], "basis": ["count", "count"]})
+
+
+def test_ties_are_ties():
+    # the old function still names one group (the secondary share decides) ...
+    assert fd.most_dependent(_TIE) == "B"
+    # ... the library says both tie
+    assert fd.most_dependent_groups(_TIE) == ["A", "B"]  # the table's order, not the tie-breaker's
+    ranked = fd.rank_groups(_TIE)
+    assert ranked["group"].tolist() == ["B", "A"] and ranked["tied"].tolist() == [True, True]
+    three = pd.concat([_TIE, _TIE.assign(group="C", share_only_external_of_funded=0.5)], ignore_index=True).head(3)
+    assert fd.most_dependent_groups(three) == ["A", "B"]
+    assert fd.rank_groups(three)["tied"].tolist() == [True, True, False]
+    assert fd.ranking_note(fd.rank_groups(three)) == (
+        "B, A tie at the top (100% of their funded work paid by external funders only; 2 groups): the order among "
+        "them rests on the share of all their activities with an external funder.")
+    assert fd.most_dependent_groups(three, min_n=4) == []
+    # equal fractions written differently still tie (1/3 and 2/6)
+    thirds = _TIE.assign(share_only_external_of_funded=[1 / 3, 2 / 6])
+    assert fd.most_dependent_groups(thirds) == ["A", "B"]
+
+
+def test_no_tie_on_mini(mini):
+    t = fd.dependency(mini, by="country")
+    assert fd.most_dependent_groups(t, min_n=1) == ["RS"]
+    assert fd.most_dependent_groups(t, min_n=2) == ["XK"]
+    assert not fd.rank_groups(t, min_n=1)["tied"].any()
+
+
+def test_headline_names_a_tie(mini):
+    tie = _TIE.assign(group=["AL", "XK"])
+    h = _headlines(mini, min_n=2, dep_country=tie, dep_tier=tie.assign(group=["primary", "tertiary"]))
+    country = h["most_donor_dependent_country"]
+    assert country.value == "tie between AL, XK (2 countries)" and country.n == 2
+    assert "no single country can be named" in country.caveat and "AL, XK" in country.caveat
+    share = h["most_donor_dependent_country_share"]
+    assert share.value == 1.0 and share.n == 6  # 3 + 3 funded activities of the tied countries
+    assert h["most_donor_dependent_tier"].value == "tie between primary, tertiary (2 tiers)"
+
+
+def test_headline_names_tied_funders(fx):
+    # donor-a and eu-com each leave 3 activities unfunded, 2 actors with nothing and cut none off
+    h = _headlines(fx)
+    assert h["most_systemic_funder"].value == "tie between donor-a, eu-com (2 funders)"
+    assert h["most_systemic_funder_activities_lost"].value == 3
+    assert "donor-a, eu-com" in h["most_systemic_funder"].caveat
 
 
 def test_thin_and_empty_selection(fx):
@@ -414,9 +482,11 @@ def test_thin_and_empty_selection(fx):
     assert fd.rank_funders(empty, links).empty
     assert fd.concentration(empty, by="all", links=links)["hhi"].isna().all()
     assert fd.funding_cliffs(empty, links=links)["total"].sum() == 0
-    h = fd.headline_figures(fd.coverage(empty, links), fd.dependency(empty, "all", links=links), dep,
-                            fd.dependency(empty, "tier", links=links), fd.rank_funders(empty, links))
-    assert h["most_systemic_funder"]["value"] is None and h["share_no_recorded_funder"]["value"] is None
+    h = _headlines(empty, dep_country=dep)
+    assert h["most_systemic_funder"].value is None and h["share_no_recorded_funder"].value is None
+    assert h["most_donor_dependent_country"].value is None
+    assert h["most_donor_dependent_country"].caveat.startswith("Too thin")
+    assert fd.thin_message(dep, "countries", 3).startswith("Data too thin for every country:")
 
 
 def test_plots_do_not_fail_on_empty_or_small_data(fx):
@@ -438,6 +508,49 @@ def test_plots_do_not_fail_on_empty_or_small_data(fx):
             assert any("Source:" in t.get_text() for t in f.texts)
             assert f.get_suptitle() or f.axes[0].get_title()
         plt.close("all")
+
+
+def test_plots_draw_into_given_axes(mini):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from wbcti_analysis import plots_funding
+    from wbcti_analysis.plots import funding as pf
+
+    assert plots_funding.plot_dependency is pf.plot_dependency  # the old module is a shim
+    links = fd.funder_links(mini)
+    fig, axes = plt.subplots(2, 3)
+    dep = {"c": fd.dependency(mini, "country", links=links), "t": fd.dependency(mini, "tier", links=links)}
+    assert pf.plot_dependency(dep, ax=axes[0, :2]) is fig
+    assert axes[0, 0].get_title(loc="left") == "c" and axes[0, 1].get_title(loc="left") == "t"
+    assert pf.plot_concentration({"c": fd.concentration(mini, "country", links=links)}, ax=axes[0, 2]) is fig
+    assert pf.plot_funder_matrix(fd.funder_matrix(mini, links=links), ax=axes[1, 0]) is fig
+    assert pf.plot_withdrawal_ranking(fd.rank_funders(mini, links), ax=axes[1, 1]) is fig
+    assert pf.plot_cliffs(fd.funding_cliffs(mini, links=links), ax=axes[1, 2], title="cliffs") is fig
+    assert axes[1, 2].get_title() == "cliffs"
+    assert not any("Source:" in t.get_text() for t in fig.texts)  # the caller's figure: no caption added
+    with pytest.raises(ValueError, match="ax: expected 2 Axes"):
+        pf.plot_dependency(dep, ax=axes[0, 0])
+    _, ax = plt.subplots()
+    pf.plot_cliffs(fd.funding_cliffs(mini, links=links).iloc[0:0], ax=ax)
+    assert "No externally funded activity" in ax.texts[0].get_text()
+    plt.close("all")
+
+
+def test_coordination_graph_is_the_graphs_projection(mini):
+    """The withdrawal graph is graphs.project_actors: weight = activities two actors share."""
+    from wbcti_analysis.funding.withdrawal import _coparticipation_graph
+
+    p = mini.participations[["actor_id", "activity_id"]].drop_duplicates()
+    pairs = p.merge(p, on="activity_id")
+    pairs = pairs[pairs["actor_id_x"] < pairs["actor_id_y"]]
+    expected = pairs.groupby(["actor_id_x", "actor_id_y"]).size().to_dict()
+    g = _coparticipation_graph(mini.participations)
+    assert {tuple(sorted((u, v))): d["weight"] for u, v, d in g.edges(data=True)} == expected
+    assert g["al-min"]["ec"]["weight"] == 1 and g["al-ngo"]["net"]["weight"] == 1
+    assert g.number_of_nodes() == 11
 
 
 # ----------------------------------------------------------------------------- the notebook
@@ -475,4 +588,4 @@ def test_notebook_rejects_unknown_funder(tmp_path):
     with pytest.raises(papermill.PapermillExecutionError, match="ghost"):
         papermill.execute_notebook(
             str(NOTEBOOK), str(tmp_path / "bad.ipynb"), kernel_name="python3", cwd=str(NOTEBOOK.parent),
-            progress_bar=False, parameters={"data_path": str(FIXTURE), "funders_to_withdraw": ["ghost"]})
+            progress_bar=False, parameters={"data_path": str(FIXTURE_DIR), "funders_to_withdraw": ["ghost"]})
