@@ -135,6 +135,14 @@ def disputes(ds, mechanisms: Iterable[str] | None = None) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- notes
 
 
+def _without_stated_features(ds, ids: list[str]) -> list[str]:
+    """The ids among ``ids`` with no ``mechanism_features`` row and no claim (all features unknown)."""
+    mf_ids = set(_strings(ds.mechanism_features["mechanism_id"]))
+    cl = ds.claims
+    mf_ids |= set(_strings(cl.loc[_strings(cl["subject_table"]).isin(["mechanisms", "activities"]), "subject_id"]))
+    return [i for i in ids if i not in mf_ids]
+
+
 def data_notes(ds, mechanisms: Iterable[str] | None = None) -> list[str]:
     """Return plain-language warnings about thin data for the selected mechanisms.
 
@@ -148,10 +156,7 @@ def data_notes(ds, mechanisms: Iterable[str] | None = None) -> list[str]:
         notes.append("The data has no mechanisms to compare: nothing below can be computed.")
     elif len(ids) == 1:
         notes.append(f"Only one mechanism ({ids[0]}): too thin for similarity or clustering.")
-    mf_ids = set(_strings(ds.mechanism_features["mechanism_id"]))
-    cl = ds.claims
-    mf_ids |= set(_strings(cl.loc[_strings(cl["subject_table"]).isin(["mechanisms", "activities"]), "subject_id"]))
-    bare = [i for i in ids if i not in mf_ids]
+    bare = _without_stated_features(ds, ids)
     if bare:
         notes.append(f"No stated features (all unknown, only level/type/members/dates): {', '.join(bare)}.")
     for key, (usual, _) in REFERENCE_MODELS.items():
