@@ -1,4 +1,15 @@
 """Hierarchical clustering of mechanisms on their distances (average linkage, UPGMA).
+
+Average linkage (UPGMA, Sokal and Michener 1958) merges, step by step, the two groups
+whose mean pairwise distance is smallest. It needs only a distance matrix, so it works
+with the Jaccard and Gower distances of :mod:`wbcti_analysis.mechanisms.distances`, and
+unlike Ward's method it does not assume Euclidean distances. scipy is imported inside
+the function.
+
+References
+----------
+.. [1] R. R. Sokal and C. D. Michener, "A statistical method for evaluating systematic
+   relationships", *University of Kansas Science Bulletin* 38: 1409-1438, 1958.
 """
 from __future__ import annotations
 
@@ -10,6 +21,7 @@ import pandas as pd
 from .distances import Distances
 
 __all__ = ["Clustering", "cluster_mechanisms"]
+
 
 @dataclass
 class Clustering:
@@ -54,10 +66,50 @@ def cluster_mechanisms(distances: Distances, threshold: float = 0.5) -> Clusteri
     clustering only, and said so in ``notes``. Ties are broken by id order: the
     mechanisms are sorted by id before linkage, and scipy merges the first closest pair.
 
+    Parameters
+    ----------
+    distances : Distances
+        As :func:`mechanism_distances` returns (distances in 0..1).
+    threshold : float
+        Cut height, a distance in 0..1: mechanisms joined below it share a cluster.
+
+    Returns
+    -------
+    Clustering
+        Linkage, clusters, merge order, excluded mechanisms and notes; ``linkage`` None
+        (and a note "Too thin ...") when fewer than two mechanisms can be clustered.
+
     Raises
     ------
     ValueError
         If ``threshold`` is not a number between 0 and 1.
+
+    Notes
+    -----
+    UPGMA [1]_: the distance between two groups is the mean of the distances between
+    their members; computed by ``scipy.cluster.hierarchy.linkage(method="average")`` [2]_.
+    Time O(n^2) for n mechanisms.
+
+    References
+    ----------
+    .. [1] R. R. Sokal and C. D. Michener, "A statistical method for evaluating systematic
+       relationships", *University of Kansas Science Bulletin* 38: 1409-1438, 1958.
+    .. [2] D. Müllner, "Modern hierarchical, agglomerative clustering algorithms",
+       arXiv:1109.2378, 2011 (the algorithms of ``scipy.cluster.hierarchy.linkage``).
+
+    Examples
+    --------
+    Mean distances: {uk-channel, xk-a} joins rs-b at (0.167 + 0.2) / 2 = 0.1833.
+
+    >>> from wbcti_analysis.mechanisms import example_dataset, mechanism_distances, cluster_mechanisms
+    >>> cl = cluster_mechanisms(mechanism_distances(example_dataset()), threshold=0.2)
+    >>> cl.merges[["step", "distance", "left", "right"]]
+       step  distance             left     right
+    0     1    0.0000       uk-channel      xk-a
+    1     2    0.1833             rs-b  (step 1)
+    2     3    0.3730  dk-aarhus-model  (step 2)
+    >>> dict(zip(cl.clusters["mechanism_id"], cl.clusters["cluster"]))
+    {'dk-aarhus-model': 1, 'rs-b': 2, 'uk-channel': 2, 'xk-a': 2}
     """
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform

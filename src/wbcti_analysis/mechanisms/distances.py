@@ -7,6 +7,13 @@ for both, so a feature the sources do not mention never counts as a difference; 
 Free-text features (:data:`FREE_TEXT_FEATURES`: decision rule, confidentiality, legal
 basis) enter as one item each: a provision is stated, stated absent, or unknown; two
 differently worded confidentiality provisions count as a match.
+
+References
+----------
+.. [1] P. Jaccard, "The distribution of the flora in the alpine zone", *New Phytologist*
+   11(2): 37-50, 1912.
+.. [2] J. C. Gower, "A general coefficient of similarity and some of its properties",
+   *Biometrics* 27(4): 857-871, 1971.
 """
 from __future__ import annotations
 
@@ -39,6 +46,18 @@ class Distances:
         Diagonal: what the mechanism has stated (values present / features).
     method : str
         ``"jaccard"`` or ``"gower"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ids = ["x", "y"]
+    >>> d = Distances(pd.DataFrame([[0.0, 0.25], [0.25, 0.0]], index=ids, columns=ids),
+    ...               pd.DataFrame([[3, 4], [4, 5]], index=ids, columns=ids), "jaccard")
+    >>> d.pairs()
+       a  b  distance  compared
+    0  x  y      0.25         4
+    >>> bool(d.require(5).distance.at["x", "y"] >= 0)     # 4 compared values are too few: NaN
+    False
     """
 
     distance: pd.DataFrame
@@ -48,7 +67,15 @@ class Distances:
     def require(self, min_compared: int) -> "Distances":
         """Return a copy where pairs resting on fewer than ``min_compared`` compared items are NaN.
 
-        (Items are feature values for Jaccard, features for Gower; the diagonal stays 0.)
+        Parameters
+        ----------
+        min_compared : int
+            Smallest number of compared items (feature values for Jaccard, features for
+            Gower) a distance may rest on; the diagonal stays 0.
+
+        Returns
+        -------
+        Distances
         """
         d = self.distance.copy()
         too_few = self.compared.to_numpy() < int(min_compared)
@@ -57,7 +84,10 @@ class Distances:
         return Distances(d, self.compared.copy(), self.method)
 
     def pairs(self) -> pd.DataFrame:
-        """Return the upper triangle as a long table ``a, b, distance, compared``, closest first."""
+        """Return the upper triangle as a long table ``a, b, distance, compared``, closest first.
+
+        Pairs without a distance (NaN) come last; ties are ordered by ``a``, then ``b``.
+        """
         ids = list(self.distance.index)
         rows = [(a, b, self.distance.at[a, b], int(self.compared.at[a, b]))
                 for i, a in enumerate(ids) for b in ids[i + 1:]]
@@ -80,8 +110,35 @@ def jaccard_distances(indicator: pd.DataFrame) -> Distances:
     For mechanisms *i*, *j* only the feature values known (True or False, not NA) for
     both enter; with *a* the values present in both and *m* the values present in one and
     absent in the other, the distance is ``m / (a + m)`` (values absent in both do not
-    count, as in the asymmetric binary Jaccard). NaN when ``a + m == 0``. Columns of
+    count, as in the asymmetric binary Jaccard [1]_). NaN when ``a + m == 0``. Columns of
     :data:`NUMERIC_FEATURES` are left out. Time O(n^2 k) for n mechanisms, k values.
+
+    Parameters
+    ----------
+    indicator : DataFrame
+        Rows the mechanisms, columns ``(feature, value)``, dtype ``boolean`` (True present,
+        False absent, NA unknown), as :func:`indicator_matrix` returns.
+
+    Returns
+    -------
+    Distances
+        ``distance`` in 0..1 (NaN where nothing is comparable), ``compared`` the ``a + m``
+        feature values each pair rests on (diagonal: the values present), method
+        ``"jaccard"``.
+
+    Notes
+    -----
+    Jaccard's coefficient of community [1]_ is the share of the attributes present in
+    either unit that are present in both, ``a / (a + m)``; the distance is its complement.
+    Unknown values are skipped pairwise, as Gower [2]_ skips a comparison that cannot be
+    made (his weight ``delta_ijk = 0``), instead of being read as absent.
+
+    References
+    ----------
+    .. [1] P. Jaccard, "The distribution of the flora in the alpine zone",
+       *New Phytologist* 11(2): 37-50, 1912. https://doi.org/10.1111/j.1469-8137.1912.tb05611.x
+    .. [2] J. C. Gower, "A general coefficient of similarity and some of its properties",
+       *Biometrics* 27(4): 857-871, 1971. https://doi.org/10.2307/2528823
 
     Examples
     --------
@@ -118,6 +175,48 @@ def gower_distances(indicator: pd.DataFrame, numeric: pd.DataFrame | None = None
 
     The distance is NaN where no feature is comparable; ``compared`` counts the features.
     Numeric columns inside ``indicator`` are ignored (pass them in ``numeric``).
+
+    Parameters
+    ----------
+    indicator : DataFrame
+        As for :func:`jaccard_distances`.
+    numeric : DataFrame, optional
+        Rows the mechanisms (reindexed to ``indicator``'s), one float column per numeric
+        feature (e.g. the year of set-up in calendar years), NaN where unknown.
+
+    Returns
+    -------
+    Distances
+        ``distance`` in 0..1 (NaN where no feature is comparable), ``compared`` the number
+        of features each pair rests on, method ``"gower"``.
+
+    Notes
+    -----
+    Gower's general coefficient [2]_ is ``S_ij = sum_k w_k s_ijk / sum_k w_k delta_ijk``
+    with ``delta_ijk = 0`` where feature k cannot be compared for the pair; this is
+    ``1 - S_ij`` with equal weights. A multi-valued categorical feature is scored by the
+    asymmetric Jaccard distance [1]_ within its values (Gower's dichotomous case applied
+    value by value), so a feature with many values weighs no more than one with a single
+    value; numeric features use Gower's range-normalised difference.
+
+    References
+    ----------
+    .. [1] P. Jaccard, "The distribution of the flora in the alpine zone",
+       *New Phytologist* 11(2): 37-50, 1912. https://doi.org/10.1111/j.1469-8137.1912.tb05611.x
+    .. [2] J. C. Gower, "A general coefficient of similarity and some of its properties",
+       *Biometrics* 27(4): 857-871, 1971. https://doi.org/10.2307/2528823
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cols = pd.MultiIndex.from_tuples([("funding_basis", "donor"), ("member_sector", "health"),
+    ...                                   ("member_sector", "education")])
+    >>> ind = pd.DataFrame([[True, True, True], [True, True, False]], index=["x", "y"], columns=cols,
+    ...                    dtype="boolean")
+    >>> years = pd.DataFrame({"year_established": [2010.0, 2020.0]}, index=["x", "y"])
+    >>> d = gower_distances(ind, years)     # funding 0, sectors 1/2, year 10/10 = 1 -> 1.5 / 3
+    >>> float(d.distance.at["x", "y"]), int(d.compared.at["x", "y"])
+    (0.5, 3)
     """
     ids = list(indicator.index)
     n = len(ids)
@@ -191,10 +290,50 @@ def mechanism_distances(ds, mechanisms: Iterable[str] | None = None, features: I
     ``min_compared`` compared items (values for Jaccard, features for Gower) get no
     distance (NaN), see :meth:`Distances.require`.
 
+    Parameters
+    ----------
+    ds : Dataset
+    mechanisms, features : list of str, optional
+        Selection, empty means all (see :func:`select_mechanisms`, :func:`check_features`).
+    method : str
+        One of :data:`DISTANCES`: ``"jaccard"`` [1]_ or ``"gower"`` [2]_.
+    use_participations : bool
+        Count the sectors of member bodies as member sectors.
+    min_compared : int
+        Pairs resting on fewer compared items get no distance (NaN).
+
+    Returns
+    -------
+    Distances
+        See :func:`jaccard_distances` and :func:`gower_distances`.
+
     Raises
     ------
     ValueError
         ``distance``/``method`` not one of :data:`DISTANCES`; unknown mechanisms or features.
+
+    References
+    ----------
+    .. [1] P. Jaccard, "The distribution of the flora in the alpine zone",
+       *New Phytologist* 11(2): 37-50, 1912. https://doi.org/10.1111/j.1469-8137.1912.tb05611.x
+    .. [2] J. C. Gower, "A general coefficient of similarity and some of its properties",
+       *Biometrics* 27(4): 857-871, 1971. https://doi.org/10.2307/2528823
+
+    Examples
+    --------
+    xk-a and rs-b share level, type, the secondary tier and social welfare (4 values);
+    police are present in xk-a and stated absent in rs-b (1): 1 / 5. Health (absent in
+    xk-a, not stated for rs-b) and education (the reverse) are unknown for one of them and
+    skipped.
+
+    >>> from wbcti_analysis.mechanisms import example_dataset, mechanism_distances
+    >>> d = mechanism_distances(example_dataset())
+    >>> float(d.distance.at["xk-a", "rs-b"]), int(d.compared.at["xk-a", "rs-b"])
+    (0.2, 5)
+    >>> d.pairs().head(2)
+                a           b  distance  compared
+    0  uk-channel        xk-a  0.000000         5
+    1        rs-b  uk-channel  0.166667         6
     """
     if method not in DISTANCES:
         raise ValueError(f"distance: unknown method {method!r}; use one of {', '.join(DISTANCES)}")
