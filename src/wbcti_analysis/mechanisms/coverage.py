@@ -19,10 +19,21 @@ from .vocabulary import RECOMMENDED_SECTORS
 
 __all__ = ["sector_coverage", "missing_sectors", "most_often_missing", "sector_gaps"]
 
+
 def sector_coverage(ds, mechanisms: Iterable[str] | None = None,
                     sectors: Iterable[str] | None = RECOMMENDED_SECTORS,
                     use_participations: bool = True) -> pd.DataFrame:
     """Return, per mechanism and sector, whether the sources show the sector as a member.
+
+    Parameters
+    ----------
+    ds : Dataset
+    mechanisms : list of str, optional
+        Mechanism ids; empty or None means all.
+    sectors : list of str, optional
+        Values of the ``actors.sector`` enum; empty or None means :data:`RECOMMENDED_SECTORS`.
+    use_participations : bool
+        Count the sectors of member bodies (participations) as members.
 
     Returns
     -------
@@ -36,6 +47,13 @@ def sector_coverage(ds, mechanisms: Iterable[str] | None = None,
     ------
     ValueError
         Naming ``sectors`` and any value not in the descriptor's sector enum.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, sector_coverage
+    >>> cov = sector_coverage(example_dataset(), ["xk-a", "rs-b"], sectors=["law_enforcement", "health"])
+    >>> cov.to_dict("index")
+    {'rs-b': {'law_enforcement': 'stated absent', 'health': 'not stated'}, 'xk-a': {'law_enforcement': 'present', 'health': 'stated absent'}}
     """
     allowed = list(ds.field("actors", "sector").get("constraints", {}).get("enum", []))
     secs = _as_list(sectors) or list(RECOMMENDED_SECTORS)
@@ -75,6 +93,19 @@ def missing_sectors(coverage: pd.DataFrame, exclude: Iterable[str] = (), describ
         ``share_missing`` (missing / mechanisms, 0..1, rounded to 3 places). Sorted by
         ``missing`` then ``stated_absent`` (both descending), then the column order of
         ``coverage``.
+
+    Examples
+    --------
+    Health is missing in both Western Balkan mechanisms of the example, once stated
+    absent (xk-a) and once not stated (rs-b):
+
+    >>> from wbcti_analysis.mechanisms import example_dataset, sector_coverage, missing_sectors
+    >>> cov = sector_coverage(example_dataset())
+    >>> miss = missing_sectors(cov, exclude=["uk-channel", "dk-aarhus-model"])
+    >>> print(miss.reset_index().head(2).to_string(index=False))
+           sector  present  stated_absent  disputed  not_stated  missing  mechanisms  share_missing
+           health        0              1         0           1        2           2            1.0
+    youth_culture        0              0         0           2        2           2            1.0
     """
     cov = coverage.drop(index=[e for e in exclude if e in coverage.index])
     if described_only and len(cov):
@@ -100,6 +131,12 @@ def most_often_missing(missing: pd.DataFrame) -> list[str]:
 
     Ties are sectors with the same ``missing`` and ``stated_absent`` counts; empty list
     when no mechanism is counted or no sector is missing anywhere.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, sector_coverage, missing_sectors
+    >>> most_often_missing(missing_sectors(sector_coverage(example_dataset()), ["uk-channel", "dk-aarhus-model"]))
+    ['health']
     """
     if missing.empty or missing["missing"].iloc[0] == 0:
         return []
@@ -116,6 +153,13 @@ def sector_gaps(coverage: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         Index ``mechanism_id``; columns ``present`` (count of sectors shown as members),
         ``stated_absent`` and ``not_stated`` (comma-joined sector lists, '' if none).
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, sector_coverage, sector_gaps
+    >>> gaps = sector_gaps(sector_coverage(example_dataset(), ["rs-b"]))
+    >>> gaps.loc["rs-b"].to_dict()
+    {'present': 3, 'stated_absent': 'law_enforcement', 'not_stated': 'health, youth_culture, justice, religious'}
     """
     rows = []
     for mid, r in coverage.iterrows():

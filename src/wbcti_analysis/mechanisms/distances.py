@@ -30,6 +30,7 @@ from .vocabulary import DISTANCES, FREE_TEXT_FEATURES, NUMERIC_FEATURES
 
 __all__ = ["Distances", "jaccard_distances", "gower_distances", "mechanism_distances"]
 
+
 @dataclass
 class Distances:
     """Pairwise distances between mechanisms.

@@ -43,6 +43,17 @@ def mechanism_evidence(ds, mechanisms: Iterable[str] | None = None, use_particip
                        use_activities: bool = True) -> pd.DataFrame:
     """Return every stated fact about the selected mechanisms, one row per fact and source.
 
+    Parameters
+    ----------
+    ds : Dataset
+    mechanisms : list of str, optional
+        Mechanism ids; empty or None means all (see :func:`select_mechanisms`).
+    use_participations : bool
+        Add the sectors of member bodies (participations with a role in
+        :data:`MEMBER_ROLES`) as ``member_sector`` facts.
+    use_activities : bool
+        Add the tiers and start year of the mechanism's activity row.
+
     Returns
     -------
     DataFrame
@@ -54,6 +65,17 @@ def mechanism_evidence(ds, mechanisms: Iterable[str] | None = None, use_particip
         set); ``activities`` (``tier_covered`` from ``tiers``, ``year_established`` from
         the year of ``start_date``); ``mechanisms`` (``level``, ``mechanism_type``).
         Sorted by mechanism, feature, value, origin, source.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, mechanism_evidence
+    >>> ev = mechanism_evidence(example_dataset(), ["rs-b"])
+    >>> print(ev[ev["feature"] == "member_sector"][["value", "present", "origin"]].to_string(index=False))
+              value  present             origin
+      civil_society     True     participations
+          education     True mechanism_features
+    law_enforcement    False mechanism_features
+     social_welfare     True mechanism_features
     """
     ids = select_mechanisms(ds, mechanisms)
     idset = set(ids)
@@ -142,6 +164,21 @@ def feature_states(evidence: pd.DataFrame) -> pd.DataFrame:
         Columns ``mechanism_id, feature, value, state, sources, origins``. ``state`` is
         ``present`` (only present=true evidence), ``absent`` (only present=false) or
         ``disputed`` (both); ``sources`` and ``origins`` are ``'; '``-joined sorted ids.
+
+    Parameters
+    ----------
+    evidence : DataFrame
+        As :func:`mechanism_evidence` returns.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, feature_states, mechanism_evidence
+    >>> st = feature_states(mechanism_evidence(example_dataset(), ["xk-a"]))
+    >>> print(st[st["feature"] == "member_sector"][["value", "state", "origins"]].to_string(index=False))
+              value   state                            origins
+             health  absent                 mechanism_features
+    law_enforcement present mechanism_features; participations
+     social_welfare present                 mechanism_features
     """
     cols = ["mechanism_id", "feature", "value", "state", "sources", "origins"]
     if evidence.empty:
@@ -166,6 +203,18 @@ def indicator_matrix(ds, mechanisms: Iterable[str] | None = None, features: Iter
                      use_participations: bool = True, complete_single_valued: bool = False) -> pd.DataFrame:
     """Return the mechanism x feature-value matrix of stated states.
 
+    Parameters
+    ----------
+    ds : Dataset
+    mechanisms : list of str, optional
+        Mechanism ids; empty or None means all (see :func:`select_mechanisms`).
+    features : list of str, optional
+        Feature names; empty or None means all (see :func:`check_features`).
+    use_participations : bool
+        Count the sectors of member bodies as member sectors.
+    complete_single_valued : bool
+        Fill the other values of single-valued features with False (see below).
+
     Returns
     -------
     DataFrame
@@ -180,9 +229,19 @@ def indicator_matrix(ds, mechanisms: Iterable[str] | None = None, features: Iter
 
     Examples
     --------
-    >>> m = indicator_matrix(ds)                       # doctest: +SKIP
-    >>> m.loc["a2", ("member_sector", "health")]       # stated absent  # doctest: +SKIP
-    False
+    Health is stated absent for xk-a (False) and not stated for uk-channel (unknown, NA),
+    never read as absent:
+
+    >>> from wbcti_analysis.mechanisms import example_dataset, indicator_matrix
+    >>> m = indicator_matrix(example_dataset(), features=["member_sector"])
+    >>> print(m[("member_sector", "health")].to_string())
+    mechanism_id
+    dk-aarhus-model     <NA>
+    rs-b                <NA>
+    uk-channel          <NA>
+    xk-a               False
+    >>> list(m["member_sector"].columns)
+    ['law_enforcement', 'social_welfare', 'education', 'health', 'civil_society']
     """
     ids = select_mechanisms(ds, mechanisms)
     feats = check_features(ds, features)
@@ -257,6 +316,15 @@ def feature_matrix(ds, mechanisms: Iterable[str] | None = None, features: Iterab
         :func:`cases_handled`). A cell lists the present values; ``absent: x`` marks values
         stated absent; a single-valued feature with several stated values reads
         ``"2016 | 2017 (disputed)"``. NA (or ``unknown``) where nothing is stated.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, feature_matrix
+    >>> fm = feature_matrix(example_dataset(), features=["member_sector", "year_established"], unknown="unknown")
+    >>> fm.loc["xk-a", "member_sector"]
+    'law_enforcement, social_welfare; absent: health'
+    >>> fm.loc["xk-a", "year_established"], fm.loc["uk-channel", "year_established"]
+    ('2016 | 2017 (disputed)', 'unknown')
     """
     ids = select_mechanisms(ds, mechanisms)
     feats = check_features(ds, features)
@@ -305,6 +373,12 @@ def cases_handled(ds, mechanisms: Iterable[str] | None = None) -> pd.DataFrame:
     trained are not cases). Numbers are
     never summed, averaged or extrapolated over periods.
 
+    Parameters
+    ----------
+    ds : Dataset
+    mechanisms : list of str, optional
+        Mechanism ids; empty or None means all (see :func:`select_mechanisms`).
+
     Returns
     -------
     DataFrame
@@ -314,6 +388,15 @@ def cases_handled(ds, mechanisms: Iterable[str] | None = None) -> pd.DataFrame:
         ``2022``, ``from 2019``, ``until 2018`` or ``period not stated``; ``statement``
         reads e.g. ``"more than 400 individuals (period not stated)"``. Sorted by
         mechanism, period start, figure id.
+
+    Examples
+    --------
+    People trained are not cases handled:
+
+    >>> from wbcti_analysis.mechanisms import example_dataset, cases_handled
+    >>> cases_handled(example_dataset())[["mechanism_id", "figure_id", "statement"]]
+      mechanism_id figure_id             statement
+    0         xk-a        g1  10 cases (2016-2018)
     """
     ids = select_mechanisms(ds, mechanisms)
     f = ds.figures

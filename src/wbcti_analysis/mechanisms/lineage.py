@@ -1,5 +1,8 @@
 """Lineage (which mechanism was modelled on which), set-up timeline, disputes between
 the sources and plain-language notes on thin data.
+
+Where the sources give different values of a single-valued feature (two years of
+set-up), both are kept, with the source of each; nothing is averaged or chosen.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from .vocabulary import REFERENCE_MODELS, SINGLE_VALUED_FEATURES
 
 __all__ = ["lineage_graph", "lineage_table", "establishment_timeline", "disputes", "data_notes"]
 
+
 def lineage_graph(ds, mechanisms: Iterable[str] | None = None) -> nx.DiGraph:
     """Return the lineage graph: an edge model -> mechanism for every stated ``modelled_on``.
 
@@ -23,6 +27,23 @@ def lineage_graph(ds, mechanisms: Iterable[str] | None = None) -> nx.DiGraph:
     mechanism of the data is a node with ``in_data=False``). Node attributes: ``name``,
     ``country``, ``reference_model``, ``in_data``, ``selected``. Edge attributes:
     ``sources`` and ``locators`` (``'; '``-joined). Only present=true statements make edges.
+
+    Parameters
+    ----------
+    ds : Dataset
+    mechanisms : list of str, optional
+        Mechanism ids; empty or None means all.
+
+    Returns
+    -------
+    networkx.DiGraph
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, lineage_graph
+    >>> g = lineage_graph(example_dataset())
+    >>> list(g.edges(data="sources"))
+    [('uk-channel', 'xk-a', 'src-a')]
     """
     ids = select_mechanisms(ds, mechanisms)
     ev = mechanism_evidence(ds, ids, use_participations=False, use_activities=False)
@@ -51,7 +72,15 @@ def lineage_graph(ds, mechanisms: Iterable[str] | None = None) -> nx.DiGraph:
 
 
 def lineage_table(graph: nx.DiGraph) -> pd.DataFrame:
-    """Return the edges of :func:`lineage_graph` as ``model, model_name, mechanism, mechanism_name, sources``."""
+    """Return the edges of :func:`lineage_graph` as ``model, model_name, mechanism, mechanism_name, sources``.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, lineage_graph, lineage_table
+    >>> lineage_table(lineage_graph(example_dataset()))
+            model    model_name mechanism        mechanism_name sources
+    0  uk-channel  Channel (UK)      xk-a  Referral mechanism A   src-a
+    """
     rows = [{"model": u, "model_name": graph.nodes[u]["name"], "mechanism": v,
              "mechanism_name": graph.nodes[v]["name"], "sources": d.get("sources", "")}
             for u, v, d in sorted(graph.edges(data=True))]
@@ -72,6 +101,14 @@ def establishment_timeline(ds, mechanisms: Iterable[str] | None = None) -> pd.Da
         ``disputed`` (bool: more than one year stated), ``display`` (``"2016"`` or
         ``"2016 | 2017 (disputed)"``, NA if unknown) and ``sources`` (``"2016: ran2023;
         2017: wbcti2018"``). Sorted by country, earliest year, id.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, establishment_timeline
+    >>> establishment_timeline(example_dataset(), ["xk-a", "rs-b"])[["mechanism_id", "display", "sources"]]
+      mechanism_id                 display                   sources
+    0         rs-b                    2018               2018: src-a
+    1         xk-a  2016 | 2017 (disputed)  2016: src-a; 2017: src-b
     """
     ids = select_mechanisms(ds, mechanisms)
     ev = mechanism_evidence(ds, ids, use_participations=False)
@@ -111,6 +148,12 @@ def disputes(ds, mechanisms: Iterable[str] | None = None) -> pd.DataFrame:
     DataFrame
         ``mechanism_id, attribute, values, sources``: ``values`` ``' | '``-joined in order,
         ``sources`` as ``value: source, ...; value: source``.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, disputes
+    >>> disputes(example_dataset()).to_dict("records")
+    [{'mechanism_id': 'xk-a', 'attribute': 'year_established', 'values': '2016 | 2017', 'sources': '2016: src-a; 2017: src-b'}]
     """
     ids = select_mechanisms(ds, mechanisms)
     rows = []
@@ -149,6 +192,14 @@ def data_notes(ds, mechanisms: Iterable[str] | None = None) -> list[str]:
     Says when there are fewer than two mechanisms, which mechanisms have no stated feature
     (no ``mechanism_features`` row and no claim), and which reference models are absent.
     Empty list when nothing needs saying.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, data_notes
+    >>> data_notes(example_dataset())
+    []
+    >>> data_notes(example_dataset(), ["xk-a", "dk-aarhus-model"])
+    ['Reference model uk-channel is not among the selected mechanisms: no comparison with it.']
     """
     ids = select_mechanisms(ds, mechanisms)
     notes = []

@@ -1,4 +1,10 @@
 """The reference models (UK Channel, Aarhus) and the mechanisms closest to them.
+
+A reference model is looked up by its usual id, else by name among the mechanisms marked
+``reference_model``, so a user's package with other ids still finds it. "Closest" reads a
+:class:`~wbcti_analysis.mechanisms.Distances` result and keeps ties: several mechanisms
+at the same smallest distance are all named, each with the number of items its distance
+rests on.
 """
 from __future__ import annotations
 
@@ -16,12 +22,34 @@ if TYPE_CHECKING:  # only for annotations: distances imports lineage, which impo
 
 __all__ = ["find_reference_model", "reference_models", "foreign_references", "closest_to", "nearest"]
 
+
 def find_reference_model(ds, key: str) -> str | None:
     """Return the id of a reference model (key of :data:`REFERENCE_MODELS`), or None if absent.
 
     The usual id (``uk-channel``, ``dk-aarhus-model``) wins if it is a mechanism; otherwise
     the first (by id) mechanism with ``reference_model`` true whose id or name matches the
     key's pattern (case-insensitive).
+
+    Parameters
+    ----------
+    ds : Dataset
+    key : str
+        A key of :data:`REFERENCE_MODELS` (``"uk_channel"``, ``"aarhus"``).
+
+    Returns
+    -------
+    str or None
+
+    Raises
+    ------
+    ValueError
+        Naming ``key`` and the known keys.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, find_reference_model
+    >>> find_reference_model(example_dataset(), "aarhus")
+    'dk-aarhus-model'
     """
     if key not in REFERENCE_MODELS:
         raise ValueError(f"key: unknown reference model {key!r}; known: {', '.join(REFERENCE_MODELS)}")
@@ -46,6 +74,14 @@ def reference_models(ds, mechanisms: Iterable[str] | None = None) -> pd.DataFram
         ``key, mechanism_id, name, selected``: ``key`` is ``uk_channel``/``aarhus`` or
         ``other``; ``mechanism_id`` None when a named model is not in the data;
         ``selected`` whether it is among ``mechanisms`` (all if empty).
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, reference_models
+    >>> reference_models(example_dataset(), ["xk-a", "uk-channel"])
+              key     mechanism_id                    name selected
+    0  uk_channel       uk-channel            Channel (UK)     True
+    1      aarhus  dk-aarhus-model  Aarhus model (Denmark)    False
     """
     ids = set(select_mechanisms(ds, mechanisms))
     names = _names(ds)
@@ -70,6 +106,12 @@ def foreign_references(ds, mechanisms: Iterable[str] | None = None) -> list[str]
     :data:`WESTERN_BALKANS` (UK Channel, Aarhus). A Western Balkan mechanism a source holds
     up as a model (or one with no country, such as a regional concept) is not included:
     its gaps are Western Balkan gaps.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, foreign_references
+    >>> foreign_references(example_dataset())
+    ['dk-aarhus-model', 'uk-channel']
     """
     ids = set(select_mechanisms(ds, mechanisms))
     m = ds.mechanisms
@@ -84,6 +126,29 @@ def closest_to(distances: Distances, reference_id: str | None, n: int | None = N
     Ties are ordered by id; pairs with no comparable evidence (NaN) are left out.
     Returns an empty table (same columns ``mechanism_id, distance, compared``) when
     ``reference_id`` is None or not among the compared mechanisms.
+
+    Parameters
+    ----------
+    distances : Distances
+    reference_id : str or None
+        The mechanism to measure from (e.g. :func:`find_reference_model`'s result).
+    n : int, optional
+        Keep the first ``n`` rows (all if None or 0).
+
+    Returns
+    -------
+    DataFrame
+        ``mechanism_id, distance, compared`` (distance in 0..1; compared items: feature
+        values for Jaccard, features for Gower).
+
+    Examples
+    --------
+    >>> from wbcti_analysis.mechanisms import example_dataset, mechanism_distances, closest_to
+    >>> closest_to(mechanism_distances(example_dataset()), "uk-channel").round(3)
+          mechanism_id  distance  compared
+    0             xk-a     0.000         5
+    1             rs-b     0.167         6
+    2  dk-aarhus-model     0.333         6
     """
     cols = ["mechanism_id", "distance", "compared"]
     if reference_id is None or reference_id not in distances.distance.index:
@@ -97,7 +162,14 @@ def closest_to(distances: Distances, reference_id: str | None, n: int | None = N
 
 
 def nearest(closest: pd.DataFrame) -> list[str]:
-    """Return the mechanism id(s) at the smallest distance in a :func:`closest_to` table (ties kept)."""
+    """Return the mechanism id(s) at the smallest distance in a :func:`closest_to` table (ties kept).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> nearest(pd.DataFrame({"mechanism_id": ["a", "b", "c"], "distance": [0.0, 0.0, 0.5]}))
+    ['a', 'b']
+    """
     if closest.empty:
         return []
     d = closest["distance"].iloc[0]
