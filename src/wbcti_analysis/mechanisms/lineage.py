@@ -93,6 +93,12 @@ def establishment_timeline(ds, mechanisms: Iterable[str] | None = None) -> pd.Da
     Years come from ``year_established`` features, ``claims`` about it and the year of the
     mechanism's activity ``start_date``.
 
+    Parameters
+    ----------
+    ds : Dataset
+    mechanisms : list of str, optional
+        Mechanism ids; empty or None means all.
+
     Returns
     -------
     DataFrame
@@ -143,6 +149,12 @@ def disputes(ds, mechanisms: Iterable[str] | None = None) -> pd.DataFrame:
     A dispute is a ``claims`` topic about a mechanism with more than one distinct value, or a
     single-valued feature (:data:`SINGLE_VALUED_FEATURES`) with more than one stated value.
 
+    Parameters
+    ----------
+    ds : Dataset
+    mechanisms : list of str, optional
+        Mechanism ids; empty or None means all.
+
     Returns
     -------
     DataFrame
@@ -192,6 +204,16 @@ def data_notes(ds, mechanisms: Iterable[str] | None = None) -> list[str]:
     Says when there are fewer than two mechanisms, which mechanisms have no stated feature
     (no ``mechanism_features`` row and no claim), and which reference models are absent.
     Empty list when nothing needs saying.
+
+    Parameters
+    ----------
+    ds : Dataset
+    mechanisms : list of str, optional
+        Mechanism ids; empty or None means all.
+
+    Returns
+    -------
+    list of str
 
     Examples
     --------
