@@ -41,7 +41,7 @@ from .coverage import missing_sectors, most_often_missing, sector_coverage, sect
 from .distances import Distances, gower_distances, jaccard_distances, mechanism_distances
 from .example import example_dataset
 from .features import cases_handled, feature_matrix, feature_states, indicator_matrix, mechanism_evidence
-from .headlines import headline_figures
+from .headlines import HEADLINE_KEYS, headline_figures
 from .lineage import data_notes, disputes, establishment_timeline, lineage_graph, lineage_table
 from .references import closest_to, find_reference_model, foreign_references, nearest, reference_models
 from .select import check_features, check_parameters, feature_names, select_mechanisms
@@ -94,5 +94,6 @@ __all__ = [
     "disputes",
     "data_notes",
     "headline_figures",
+    "HEADLINE_KEYS",
     "example_dataset",
 ]

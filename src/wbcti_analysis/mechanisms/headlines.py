@@ -54,10 +54,11 @@ def _compared(ds, ids: list[str]) -> Headline:
         parts.append(f"includes {_plural(len(refs), 'reference model')} from outside the region "
                      f"({', '.join(refs)})")
     if bare:
-        parts.append(f"{len(bare)} of them have no stated feature (only level, type, members and dates): "
+        verb = "has" if len(bare) == 1 else "have"
+        parts.append(f"{len(bare)} of them {verb} no stated feature (only level, type, members and dates): "
                      f"{', '.join(bare)}")
     return Headline("mechanisms_compared", "Mechanisms compared", len(ids), unit="mechanisms", n=len(ids),
-                    caveat="; ".join(parts))
+                    caveat="; ".join(parts) + ("." if parts else ""))
 
 
 def _closest(ds, ids: list[str], dist: Distances, key: str, min_compared: int) -> Headline:
@@ -109,13 +110,16 @@ def _sectors(missing, foreign: list[str]) -> list[Headline]:
                          caveat=why),
                 Headline("mechanisms_missing_sector_not_stated", _LABEL_UNSTATED, 0, unit="mechanisms", n=n,
                          caveat=why)]
-    row = missing.loc[top[0]]
-    k, absent, disputed, unstated = (int(row["missing"]), int(row["stated_absent"]), int(row["disputed"]),
-                                     int(row["not_stated"]))
+    cols = ["missing", "stated_absent", "disputed", "not_stated"]
+    splits = {s: tuple(int(missing.at[s, c]) for c in cols) for s in top}
+    k, absent, disputed, unstated = splits[top[0]]
     split = f"{absent} stated absent, {unstated} not stated"
     if disputed:
         split += f", {disputed} disputed"
-    which = f"{top[0]}: " if len(top) > 1 else ""
+    # tied sectors share the missing and stated-absent counts; say whose split the counts give
+    same = len(set(splits.values())) == 1
+    which = "" if len(top) == 1 else ("each: " if same else f"{top[0]}: ")
+    who = ", ".join(top) if same else top[0]
     caveat = (f"Not shown as a member in {k} of {n} {scope}; {which}{split}. "
               + ("'Not stated' is a gap in the sources, not necessarily in the mechanism."
                  if unstated else "Every one of them is a gap a source states."))
@@ -127,9 +131,9 @@ def _sectors(missing, foreign: list[str]) -> list[Headline]:
                      "Western Balkan mechanisms (with member information) without that sector", k,
                      unit="mechanisms", n=n, caveat=f"{which}{split}."),
             Headline("mechanisms_missing_sector_stated_absent", _LABEL_ABSENT, absent, unit="mechanisms", n=n,
-                     caveat=f"{top[0]}: a source states it is not a member (a gap in the mechanism)."),
+                     caveat=f"{who}: a source states it is not a member (a gap in the mechanism)."),
             Headline("mechanisms_missing_sector_not_stated", _LABEL_UNSTATED, unstated, unit="mechanisms", n=n,
-                     caveat=f"{top[0]}: no source mentions it (a gap in the sources, which list members "
+                     caveat=f"{who}: no source mentions it (a gap in the sources, which list members "
                             f"by example).")]
 
 
