@@ -104,6 +104,15 @@ def plot_indicator_matrix(indicator: pd.DataFrame, title: str = "Mechanism featu
     Returns
     -------
     matplotlib Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from wbcti_analysis.mechanisms import example_dataset, indicator_matrix
+    >>> fig, (left, right) = plt.subplots(1, 2)
+    >>> plot_indicator_matrix(indicator_matrix(example_dataset()), ax=right) is fig
+    True
+    >>> plt.close(fig)
     """
     cols = [c for c in indicator.columns if c[0] != "year_established"]
     if indicator.empty or not cols:
@@ -131,6 +140,15 @@ def plot_sector_coverage(coverage: pd.DataFrame, title: str = "Recommended secto
     Returns
     -------
     matplotlib Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from wbcti_analysis.mechanisms import example_dataset, sector_coverage
+    >>> fig, (left, right) = plt.subplots(1, 2)
+    >>> plot_sector_coverage(sector_coverage(example_dataset()), ax=right) is fig
+    True
+    >>> plt.close(fig)
     """
     if coverage.empty:
         return _empty(ax, title, "No mechanisms to show.")
@@ -157,6 +175,15 @@ def plot_dendrogram(clustering, title: str | None = None, names: dict | None = N
     Returns
     -------
     matplotlib Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from wbcti_analysis.mechanisms import example_dataset, cluster_mechanisms, mechanism_distances
+    >>> fig, (left, right) = plt.subplots(1, 2)
+    >>> plot_dendrogram(cluster_mechanisms(mechanism_distances(example_dataset())), ax=right) is fig
+    True
+    >>> plt.close(fig)
     """
     from scipy.cluster.hierarchy import dendrogram
 
@@ -214,6 +241,15 @@ def plot_lineage(graph, title: str = "Lineage: which mechanism was modelled on w
     Returns
     -------
     matplotlib Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from wbcti_analysis.mechanisms import example_dataset, lineage_graph
+    >>> fig, (left, right) = plt.subplots(1, 2)
+    >>> plot_lineage(lineage_graph(example_dataset()), ax=right) is fig
+    True
+    >>> plt.close(fig)
     """
     import networkx as nx
 
@@ -262,6 +298,15 @@ def plot_timeline(timeline: pd.DataFrame, title: str = "Mechanisms set up per co
     Returns
     -------
     matplotlib Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from wbcti_analysis.mechanisms import example_dataset, establishment_timeline
+    >>> fig, (left, right) = plt.subplots(1, 2)
+    >>> plot_timeline(establishment_timeline(example_dataset()), ax=right) is fig
+    True
+    >>> plt.close(fig)
     """
     known = timeline[timeline["year_min"].notna()]
     if known.empty:
