@@ -1,25 +1,24 @@
-"""The mechanisms comparison: feature matrix, hand-computed distances, unknown != absent, notebook run.
+"""The mechanisms comparison: feature matrix, hand-computed distances, unknown != absent,
+headline figures, plots, notebook run.
 
-Most tests use a small package written into tmp_path by :func:`_write_package` (five
-mechanisms, fictional); some use the shared fixture package (a2, a9).
+Most tests use a small package written by conftest's :func:`write_package` from
+:data:`_TABLES` (five mechanisms, fictional); some use the shared fixture package (a2, a9)
+through conftest's ``fixture_ds``.
 """
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import FIXTURE_DIR, NOTEBOOKS_DIR, write_package
 
 import wbcti_analysis as w
 from wbcti_analysis import mechanisms as M
+from wbcti_analysis.headlines import Headline, record
 
-HERE = Path(__file__).parent
-FIXTURE = HERE / "data" / "fixture"
-ROOT = HERE.parent
-NOTEBOOK = ROOT / "notebooks" / "04-referral-mechanisms.ipynb"
+NOTEBOOK = NOTEBOOKS_DIR / "04-referral-mechanisms.ipynb"
 
 # ----------------------------------------------------------------------------- a small package
 
@@ -109,22 +108,15 @@ c4,m2-year,mechanisms,m2,year_established,2018,,src-b,p9
 }
 
 
-def _write_package(folder: Path, tables: dict[str, str] | None = None) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "data" / "datapackage.json", folder / "datapackage.json")
-    for name, text in {**_TABLES, **(tables or {})}.items():
-        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
-    return folder
+@pytest.fixture(scope="module")
+def small_dir(tmp_path_factory):
+    """The small package's folder (every table replaced by :data:`_TABLES`)."""
+    return write_package(tmp_path_factory.mktemp("mech") / "pkg", _TABLES)
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory) -> w.Dataset:
-    return w.load(_write_package(tmp_path_factory.mktemp("mech") / "pkg"))
-
-
-@pytest.fixture(scope="module")
-def fixture_ds() -> w.Dataset:
-    return w.load(FIXTURE)
+def small(small_dir) -> w.Dataset:
+    return w.load(small_dir)
 
 
 # ----------------------------------------------------------------------------- the feature matrix
@@ -184,9 +176,10 @@ def test_mechanism_with_no_features_is_all_unknown(small):
     assert "No stated features" in " ".join(M.data_notes(small))
 
 
-def test_disagreeing_present_and_absent_is_disputed(tmp_path):
-    extra = _TABLES["mechanism_features"] + "f34,m1,member_sector,religious,false,,src-b,p9\n"
-    ds = w.load(_write_package(tmp_path / "pkg", {"mechanism_features": extra}))
+def test_disagreeing_present_and_absent_is_disputed(make_package, small_dir):
+    extra = [{"feature_id": "f34", "mechanism_id": "m1", "feature": "member_sector", "value": "religious",
+              "present": "false", "source_id": "src-b", "locator": "p9"}]
+    ds = w.load(make_package({"mechanism_features": extra}, base=small_dir, mode="append"))
     ind = M.indicator_matrix(ds)
     assert pd.isna(ind.loc["m1", ("member_sector", "religious")])
     assert M.sector_coverage(ds).loc["m1", "religious"] == "disputed"
@@ -244,9 +237,10 @@ def test_gower_hand_computed_pairs(small):
     assert d.compared.at["m1", "ref-ch"] == 5
 
 
-def test_free_text_features_compare_on_whether_stated(tmp_path):
-    extra = _TABLES["mechanism_features"] + "f34,m2,confidentiality,data protection rules apply,true,,src-a,p3\n"
-    ds = w.load(_write_package(tmp_path / "pkg", {"mechanism_features": extra}))
+def test_free_text_features_compare_on_whether_stated(make_package, small_dir):
+    extra = [{"feature_id": "f34", "mechanism_id": "m2", "feature": "confidentiality",
+              "value": "data protection rules apply", "present": "true", "source_id": "src-a", "locator": "p3"}]
+    ds = w.load(make_package({"mechanism_features": extra}, base=small_dir, mode="append"))
     # the indicator keeps both wordings as values ...
     ind = M.indicator_matrix(ds, features=["confidentiality"])
     assert list(ind.columns.get_level_values(1)) == ["confidential", "data protection rules apply"]
@@ -384,21 +378,164 @@ def test_cases_handled_as_stated(small):
 # ----------------------------------------------------------------------------- parameters
 
 
-def test_parameter_errors_name_the_parameter(small):
-    with pytest.raises(ValueError, match=r"mechanisms: unknown mechanism id\(s\) 'nope', 'zzz'"):
-        M.check_parameters(small, mechanisms=["m1", "nope", "zzz"])
-    with pytest.raises(ValueError, match=r"features: unknown feature name\(s\) 'colour'"):
-        M.check_parameters(small, features=["colour", "police_role"])
-    with pytest.raises(ValueError, match="distance: unknown method 'cosine'"):
-        M.check_parameters(small, distance="cosine")
-    with pytest.raises(ValueError, match="cluster_threshold"):
-        M.check_parameters(small, cluster_threshold=2)
-    with pytest.raises(ValueError, match="countries: unknown country code"):
-        M.check_parameters(small, countries=["XX"])
+_BAD_PARAMETERS = [
+    ({"mechanisms": ["m1", "nope", "zzz"]}, r"mechanisms: unknown mechanism id\(s\) 'nope', 'zzz'"),
+    ({"features": ["colour", "police_role"]}, r"features: unknown feature name\(s\) 'colour'"),
+    ({"distance": "cosine"}, "distance: unknown method 'cosine'"),
+    ({"cluster_threshold": 2}, "cluster_threshold"),
+    ({"cluster_threshold": -0.1}, "cluster_threshold: must be a number between 0 and 1, got -0.1"),
+    ({"cluster_threshold": True}, "cluster_threshold"),
+    ({"countries": ["XX"]}, "countries: unknown country code"),
+    ({"countries": ["xk"]}, r"countries: unknown country code\(s\) 'xk'; allowed: .*XK"),
+    ({"min_compared": -1}, "min_compared: must be a whole number >= 0, got -1"),
+    ({"min_compared": 1.5}, "min_compared"),
+    ({"min_compared": True}, "min_compared"),
+    ({"mechanisms": 3}, "mechanisms: expected a list of strings, got int"),
+    ({"features": {"a": 1}}, "features: expected a list of strings, got dict"),
+]
+
+
+@pytest.mark.parametrize("kwargs, message", _BAD_PARAMETERS, ids=[f"{next(iter(k))}={next(iter(k.values()))!r}"
+                                                                   for k, _ in _BAD_PARAMETERS])
+def test_parameter_errors_name_the_parameter(small, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        M.check_parameters(small, **kwargs)
+    # headline_figures checks its parameters the same way before computing anything
+    with pytest.raises(ValueError, match=message):
+        M.headline_figures(small, **kwargs)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda ds: M.mechanism_distances(ds, method="cosine"), "distance: unknown method 'cosine'"),
+    (lambda ds: M.cluster_mechanisms(M.mechanism_distances(ds), threshold=1.5), "cluster_threshold"),
+    (lambda ds: M.find_reference_model(ds, "prevent"), "key: unknown reference model 'prevent'; known: uk_channel"),
+    (lambda ds: M.sector_coverage(ds, sectors=["police"]), r"sectors: unknown sector.*'police'"),
+    (lambda ds: M.indicator_matrix(ds, features=["colour"]), r"features: unknown feature name\(s\) 'colour'"),
+    (lambda ds: M.select_mechanisms(ds, ["nope"]), r"mechanisms: unknown mechanism id\(s\) 'nope'"),
+], ids=["method", "threshold", "reference-key", "sectors", "features", "mechanisms"])
+def test_library_argument_errors_name_the_parameter(small, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(small)
+
+
+def test_valid_parameters_are_returned_in_order(small):
     ids, feats = M.check_parameters(small, mechanisms=["m2", "m1"], features=["level", "police_role"],
                                     countries=[])
     assert ids == ["m1", "m2"] and feats == ["police_role", "level"]
     assert M.select_mechanisms(small, countries=["XK"]) == ["m1", "ref-aa", "ref-ch"]  # references kept
+
+
+# ----------------------------------------------------------------------------- headline figures
+
+
+def test_headline_figures_values_n_and_caveats(small):
+    heads = M.headline_figures(small, cluster_threshold=0.5)
+    assert all(isinstance(h, Headline) for h in heads)
+    assert [h.key for h in heads] == list(M.HEADLINE_KEYS)
+    h = {x.key: x for x in heads}
+    assert (h["mechanisms_compared"].value, h["mechanisms_compared"].n) == (5, 5)
+    assert h["mechanisms_compared"].caveat == (
+        "includes 2 reference models from outside the region (ref-aa, ref-ch); 1 of them has no stated "
+        "feature (only level, type, members and dates): m3.")
+    # closest to the Channel model: m1 at 1/7, resting on 7 compared feature values (see the Jaccard test)
+    uk = h["mechanisms_closest_to_uk_channel"]
+    assert (uk.value, uk.n, uk.unit) == ("m1", 7, "mechanism id")
+    assert uk.caveat == "jaccard distance 0.143 to ref-ch, resting on 7 compared feature values."
+    aa = h["mechanisms_closest_to_aarhus"]
+    assert (aa.value, aa.n) == ("m1", 7) and "distance 0.429 to ref-aa" in aa.caveat
+    # most often missing among m1, m2 (m3 says nothing about members, the foreign models are left out):
+    # youth_culture and justice, each missing in both, neither stated absent
+    top = h["mechanisms_most_often_missing_sector"]
+    assert (top.value, top.n) == ("youth_culture, justice", 2)
+    assert top.caveat.startswith("A tie of 2 sectors with the same counts. Not shown as a member in 2 of 2 ")
+    assert "each: 0 stated absent, 2 not stated" in top.caveat and "left out: ref-aa, ref-ch" in top.caveat
+    assert [(h[k].value, h[k].n) for k in ("mechanisms_missing_sector_count", "mechanisms_missing_sector_stated_absent",
+                                           "mechanisms_missing_sector_not_stated")] == [(2, 2), (0, 2), (2, 2)]
+    assert h["mechanisms_missing_sector_not_stated"].caveat.startswith("youth_culture, justice: no source mentions")
+    cl = h["mechanisms_clusters"]
+    assert (cl.value, cl.n, cl.label) == (3, 5, "Clusters at distance 0.5")
+    assert "2 of the 3 clusters are a single mechanism" in cl.caveat
+    # the entries the index page reads
+    entries = record(heads)
+    assert list(entries) == list(M.HEADLINE_KEYS)
+    assert entries["mechanisms_closest_to_uk_channel"]["n"] == 7
+
+
+def test_headline_stated_absent_and_not_stated_are_counted_apart(fixture_ds):
+    h = {x.key: x for x in M.headline_figures(fixture_ds)}
+    # health: stated absent for a2, not stated for a9
+    assert h["mechanisms_most_often_missing_sector"].value == "health"
+    assert [h[k].value for k in ("mechanisms_missing_sector_count", "mechanisms_missing_sector_stated_absent",
+                                 "mechanisms_missing_sector_not_stated")] == [2, 1, 1]
+    assert "Not shown as a member in 2 of 2 Western Balkan mechanisms with member information; " \
+           "1 stated absent, 1 not stated." in h["mechanisms_most_often_missing_sector"].caveat
+    # the fixture has no reference model under a name we know
+    assert h["mechanisms_closest_to_uk_channel"].value is None
+    assert h["mechanisms_closest_to_uk_channel"].caveat == \
+        "The UK Channel model (uk-channel) is not in the data: no comparison."
+
+
+def test_headline_gower_counts_features_and_min_compared_is_said(small):
+    h = {x.key: x for x in M.headline_figures(small, distance="gower")}
+    uk = h["mechanisms_closest_to_uk_channel"]
+    assert (uk.value, uk.n) == ("m2", 4)
+    assert uk.caveat == "gower distance 0.125 to ref-ch, resting on 4 compared features."
+    assert h["mechanisms_closest_to_uk_channel"].label.startswith("Mechanism(s) closest to the UK Channel model (gower")
+    h = {x.key: x for x in M.headline_figures(small, min_compared=8)}
+    assert h["mechanisms_closest_to_uk_channel"].value is None and h["mechanisms_closest_to_uk_channel"].n == 0
+    assert h["mechanisms_closest_to_uk_channel"].caveat == (
+        "No mechanism shares enough comparable evidence with ref-ch (at least 8 compared feature values needed).")
+    assert "pairs resting on fewer than 8 compared feature values have no distance" in h["mechanisms_clusters"].caveat
+
+
+def test_headline_on_thin_selection(small):
+    h = {x.key: x for x in M.headline_figures(small, mechanisms=["m1"])}
+    assert h["mechanisms_compared"].caveat == "too thin to compare: at least 2 mechanisms are needed."
+    assert h["mechanisms_closest_to_aarhus"].caveat == "ref-aa is not among the selected mechanisms: no comparison."
+    assert h["mechanisms_clusters"].value is None and "Too thin" in h["mechanisms_clusters"].caveat
+
+
+def test_headline_ties_carry_each_count(bundled_ds):
+    h = {x.key: x for x in M.headline_figures(bundled_ds, min_compared=3)}
+    aa = h["mechanisms_closest_to_aarhus"]
+    assert aa.value == "mk-local-multidisciplinary-teams, xk-local-prevention-reintegration-teams"
+    assert aa.n == 5
+    assert "jaccard distance 0 to dk-aarhus-model, a tie of mk-local-multidisciplinary-teams (5), " \
+           "xk-local-prevention-reintegration-teams (7)" in aa.caveat
+    assert "not identical mechanisms" in aa.caveat
+    assert h["mechanisms_compared"].value == 25
+
+
+# ----------------------------------------------------------------------------- plots
+
+
+@pytest.mark.parametrize("name", ["plot_indicator_matrix", "plot_dendrogram", "plot_sector_coverage",
+                                  "plot_lineage", "plot_timeline"])
+def test_plots_draw_into_a_given_axes(small, name):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from wbcti_analysis import plots_mechanisms
+    from wbcti_analysis.plots import mechanisms as P
+
+    assert getattr(plots_mechanisms, name) is getattr(P, name)  # the old module re-exports
+    data = {"plot_indicator_matrix": lambda: M.indicator_matrix(small),
+            "plot_dendrogram": lambda: M.cluster_mechanisms(M.mechanism_distances(small)),
+            "plot_sector_coverage": lambda: M.sector_coverage(small),
+            "plot_lineage": lambda: M.lineage_graph(small),
+            "plot_timeline": lambda: M.establishment_timeline(small)}[name]()
+    try:
+        own = getattr(P, name)(data)
+        assert len(own.axes) >= 1 and own.axes[0].get_title()
+        assert own.texts, "a figure of its own carries the source caption"
+        fig, (left, right) = plt.subplots(1, 2)
+        assert getattr(P, name)(data, ax=right) is fig
+        assert right.get_title() == own.axes[0].get_title() and not left.has_data()
+        assert not fig.texts  # layout and caption are left to the caller
+    finally:
+        plt.close("all")
 
 
 # ----------------------------------------------------------------------------- the notebook
@@ -410,7 +547,7 @@ def test_notebook_runs_with_non_default_parameters(tmp_path):
     exports = tmp_path / "exports"
     papermill.execute_notebook(
         str(NOTEBOOK), str(out_nb), kernel_name="python3", cwd=str(NOTEBOOK.parent), progress_bar=False,
-        parameters={"data_path": str(FIXTURE), "mechanisms": ["a2", "a9"], "distance": "gower",
+        parameters={"data_path": str(FIXTURE_DIR), "mechanisms": ["a2", "a9"], "distance": "gower",
                     "features": ["tier_covered", "member_sector", "police_role", "year_established"],
                     "min_compared": 1, "cluster_threshold": 0.3, "output_dir": str(exports)})
     nb = json.loads(out_nb.read_text(encoding="utf-8"))
