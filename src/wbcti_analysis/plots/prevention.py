@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .style import finish_figure
+from .style import add_caption, finish_figure
 
 __all__ = [
     "TIER_COLOURS",
@@ -126,8 +126,6 @@ def plot_tier_effort(effort: pd.DataFrame, group: str = "country", facet: str | 
         fig.legend(handles, labels, loc="upper right", ncol=len(tiers), fontsize=8, frameon=False)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     fig.tight_layout(rect=(0, 0.05, 1, 0.92))
-    from .style import add_caption
-
     add_caption(fig, "An activity counts in each of its countries")
     return fig
 
