@@ -302,6 +302,34 @@ def test_find_duplicates_planted(rich):
     assert pv.find_duplicates(rich, threshold=1.0).empty or (pv.find_duplicates(rich, 1.0)["score"] >= 1 - 1e-9).all()
 
 
+@pytest.mark.parametrize("threshold, weights, different", [
+    (0.5, None, True), (0.5, None, False), (0.3, None, True), (0.45, None, True), (0.6, None, True),
+    (0.9, None, True), (0.5, {"text": 0.9}, True), (0.2, {"text": 0.0}, True), (1.0, None, False)])
+def test_duplicates_by_neighbours_equal_all_pairs(fixture_ds, rich, threshold, weights, different):
+    for ds in (fixture_ds, rich):
+        for countries in (None, list(pv.WB6)):
+            kw = dict(threshold=threshold, weights=weights, require_different_actors=different, countries=countries)
+            fast = pv.find_duplicates(ds, method="neighbours", **kw)
+            slow = pv.find_duplicates(ds, method="all_pairs", **kw)
+            pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+def test_neighbour_search_prunes_pairs(rich):
+    from wbcti_analysis.prevention.duplicates import _neighbour_pairs
+
+    acts = rich.activities
+    texts = (acts["title"].astype(str) + ". " + acts["description"].fillna("").astype(str)).tolist()
+    pairs, text = _neighbour_pairs(texts, dict(pv.DUPLICATE_WEIGHTS), 0.5)
+    n = len(texts)
+    assert 0 < len(pairs) < n * (n - 1) // 2
+    assert (text >= (0.5 - 0.4) / 0.6 - 1e-9).all()       # only pairs that can reach 0.5
+    assert (pairs[:, 0] < pairs[:, 1]).all()
+    ids = acts["activity_id"].tolist()
+    assert (ids.index("d1"), ids.index("d2")) in set(map(tuple, pairs.tolist()))
+    # context alone can reach 0.4: every pair stays a candidate
+    assert _neighbour_pairs(texts, dict(pv.DUPLICATE_WEIGHTS), 0.4) is None
+
+
 def test_find_duplicates_thin(fixture_ds):
     assert pv.find_duplicates(fixture_ds, threshold=0.5, countries=["BA"]).empty
 
@@ -383,6 +411,7 @@ ARGUMENT_CASES = [
     (pv.coverage_matrix, {"countries": ["xk"]}, "unknown ISO code"),
     (pv.find_duplicates, {"weights": {"money": 1.0}}, r"weights: unknown component\(s\) \['money'\]"),
     (pv.find_duplicates, {"weights": {"text": -1.0}}, "weights must be non-negative"),
+    (pv.find_duplicates, {"method": "kdtree"}, r"method \(how duplicate candidates are found\) must be one of"),
     (pv.evaluate_tier_classifier, {"max_folds": 1}, "max_folds must be an integer of at least 2"),
     (pv.evaluate_tier_classifier, {"seed": True}, "seed must be a non-negative integer"),
 ]

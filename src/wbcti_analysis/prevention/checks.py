@@ -34,10 +34,12 @@ __all__ = [
     "check_max_folds",
     "check_min_elsewhere",
     "check_unsure_below",
+    "check_method",
 ]
 
 BY_OPTIONS: tuple[str, ...] = ("country", "level", "period", "source_id")
 PERIOD_BY_OPTIONS: tuple[str, ...] = ("date", "source")
+METHOD_OPTIONS: tuple[str, ...] = ("neighbours", "all_pairs")
 
 
 def _is_int(x) -> bool:
@@ -170,3 +172,11 @@ def check_unsure_below(unsure_below) -> float:
     if not 0 <= unsure_below <= 1:
         raise ValueError(f"unsure_below must be between 0 and 1, got {unsure_below!r}")
     return unsure_below
+
+
+def check_method(method: str) -> str:
+    """Return the duplicate search ``method`` if it is ``"neighbours"`` or ``"all_pairs"``."""
+    if method not in METHOD_OPTIONS:
+        raise ValueError(f"method (how duplicate candidates are found) must be one of {METHOD_OPTIONS}, "
+                         f"got {method!r}")
+    return method

@@ -20,11 +20,14 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .checks import check_threshold, check_weights
+from .checks import check_method, check_threshold, check_weights
 from .constants import DOER_ROLES, DUPLICATE_WEIGHTS
 from .effort import _activity_frame
 
-__all__ = ["find_duplicates", "DUPLICATE_COLUMNS"]
+__all__ = ["find_duplicates", "DUPLICATE_COLUMNS", "DUPLICATE_METHODS"]
+
+DUPLICATE_METHODS: tuple[str, ...] = ("neighbours", "all_pairs")
+"""How candidate pairs are found: a radius search on the TF-IDF vectors, or every pair."""
 
 DUPLICATE_COLUMNS: tuple[str, ...] = (
     "activity_a", "activity_b", "title_a", "title_b", "score", "text", "themes", "countries", "time",
@@ -61,6 +64,51 @@ def _text_similarity(texts: list[str]) -> np.ndarray:
     if x is None:
         return np.zeros((n, n))
     return cosine_similarity(x)
+
+
+def _min_text(wts: dict[str, float], threshold: float) -> float:
+    """The lowest text similarity with which a pair can still reach ``threshold``.
+
+    The context terms (themes, countries, time) are each at most 1, so a pair scores at
+    most ``w_text * text + (w_themes + w_countries + w_time)``.
+    """
+    if wts["text"] <= 0:
+        return -np.inf
+    context = wts["themes"] + wts["countries"] + wts["time"]
+    return (threshold - context) / wts["text"]
+
+
+def _neighbour_pairs(texts: list[str], wts: dict[str, float], threshold: float):
+    """Candidate pairs ``(i, j)``, ``i < j``, and their text similarity, by a radius search.
+
+    Returns None when every pair can reach ``threshold`` on context alone (then every pair
+    is a candidate). Otherwise a sparse radius search (scikit-learn ``NearestNeighbors``,
+    cosine distance, brute force on the sparse TF-IDF matrix) with radius
+    ``1 - min_text`` (a small margin added) returns the pairs whose texts are similar
+    enough; pairs outside it cannot reach ``threshold``.
+    """
+    from sklearn.neighbors import NearestNeighbors
+    from sklearn.preprocessing import normalize
+
+    t_min = _min_text(wts, threshold)
+    if t_min <= 0:
+        return None
+    x = _tfidf(texts)
+    if x is None:  # no vocabulary: every text similarity is 0 < t_min
+        return np.zeros((0, 2), dtype=int), np.zeros(0)
+    radius = 1.0 - t_min + 1e-9 + 1e-12 / wts["text"]
+    nn = NearestNeighbors(radius=radius, metric="cosine", algorithm="brute").fit(x)
+    found = nn.radius_neighbors(x, return_distance=False)
+    pairs = np.array(sorted({(i, int(j)) for i, js in enumerate(found) for j in js if i < j}), dtype=int)
+    if len(pairs) == 0:
+        return np.zeros((0, 2), dtype=int), np.zeros(0)
+    # the same sparse product as cosine_similarity (normalised rows times their transpose), restricted
+    # to the rows that have candidates, so each pair's similarity is bit-for-bit the all-pairs value
+    xn = normalize(x)
+    rows, pos = np.unique(pairs[:, 0], return_inverse=True)
+    sub = (xn[rows] @ xn.T).tocsr()
+    text = np.asarray(sub[pos, pairs[:, 1]]).ravel().astype(float)
+    return pairs, text
 
 
 def _doers(ds) -> pd.Series:
@@ -110,7 +158,7 @@ def _pair(a: dict, b: dict, text: float, parent: dict, wts: dict, threshold: flo
 
 def find_duplicates(ds, threshold: float = 0.5, countries: Iterable[str] | None = None,
                     weights: dict[str, float] | None = None, require_different_actors: bool = True,
-                    split_year: int = 2018) -> pd.DataFrame:
+                    split_year: int = 2018, method: str = "neighbours") -> pd.DataFrame:
     """Return pairs of activities that look like the same work, ranked by a combined score.
 
     Candidate pairs must (1) share at least one country (of ``countries`` if given),
@@ -134,7 +182,17 @@ def find_duplicates(ds, threshold: float = 0.5, countries: Iterable[str] | None 
 
     With the default weights a pair needs a text similarity of at least 0.17 to reach 0.5
     even with identical themes, countries and dates, so context alone never makes a
-    duplicate. Time complexity O(n^2) in the number of activities in scope.
+    duplicate.
+
+    Candidates: with ``method="neighbours"`` (default) a radius search on the sparse
+    TF-IDF matrix (scikit-learn ``NearestNeighbors``, cosine distance) keeps only the
+    pairs whose text similarity is high enough for the score to reach ``threshold`` even
+    with full context (``text >= (threshold - 0.4) / 0.6`` with the default weights); the
+    other conditions are then checked on those pairs only, so the Python work grows with
+    the number of similar pairs, not with ``n^2``. When context alone can reach
+    ``threshold`` (``threshold <= 0.4`` with the default weights) every pair is a
+    candidate. ``method="all_pairs"`` checks every pair (O(n^2)); both give the same
+    result.
 
     Parameters
     ----------
@@ -149,6 +207,8 @@ def find_duplicates(ds, threshold: float = 0.5, countries: Iterable[str] | None 
         Leave out pairs done by the same set of actors.
     split_year : int
         First year of the second period (``period_a``, ``period_b``).
+    method : {"neighbours", "all_pairs"}
+        How candidate pairs are found (above).
 
     Returns
     -------
@@ -160,8 +220,8 @@ def find_duplicates(ds, threshold: float = 0.5, countries: Iterable[str] | None 
     Raises
     ------
     ValueError
-        For a ``threshold`` outside [0, 1], unknown or negative ``weights``, or an unknown
-        country code.
+        For a ``threshold`` outside [0, 1], unknown or negative ``weights``, an unknown
+        ``method`` or an unknown country code.
 
     References
     ----------
@@ -169,6 +229,8 @@ def find_duplicates(ds, threshold: float = 0.5, countries: Iterable[str] | None 
        retrieval. *Information Processing & Management*, 24(5), 513-523.
     .. [2] Jaccard, P. (1912). The distribution of the flora in the alpine zone.
        *New Phytologist*, 11(2), 37-50.
+    .. [3] Pedregosa, F., et al. (2011). Scikit-learn: Machine learning in Python.
+       *Journal of Machine Learning Research*, 12, 2825-2830.
 
     Examples
     --------
@@ -184,6 +246,7 @@ def find_duplicates(ds, threshold: float = 0.5, countries: Iterable[str] | None 
     """
     check_threshold(threshold)
     wts = check_weights(weights, DUPLICATE_WEIGHTS)
+    check_method(method)
     af = _activity_frame(ds, split_year, countries)
     cols = list(DUPLICATE_COLUMNS)
     if len(af) < 2:
@@ -191,15 +254,21 @@ def find_duplicates(ds, threshold: float = 0.5, countries: Iterable[str] | None 
     doers = _doers(ds)
     af["doers"] = af["activity_id"].map(doers).map(lambda v: v if isinstance(v, tuple) else ())
     texts = (af["title"] + ". " + af["description"]).tolist()
-    sim = _text_similarity(texts)
     parent = dict(zip(af["activity_id"], af["part_of"]))
     recs = af.to_dict("records")
     n = len(recs)
+    found = _neighbour_pairs(texts, wts, threshold) if method == "neighbours" else None
+    if found is None:
+        sim = _text_similarity(texts)
+        iu, ju = np.triu_indices(n, k=1)
+        candidates = zip(iu.tolist(), ju.tolist(), sim[iu, ju].tolist())
+    else:
+        pairs, text = found
+        candidates = zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), text.tolist())
     rows = []
-    for i in range(n):
-        for j in range(i + 1, n):
-            row = _pair(recs[i], recs[j], float(sim[i, j]), parent, wts, threshold, require_different_actors)
-            if row is not None:
-                rows.append(row)
+    for i, j, t in candidates:
+        row = _pair(recs[i], recs[j], float(t), parent, wts, threshold, require_different_actors)
+        if row is not None:
+            rows.append(row)
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["score", "activity_a", "activity_b"], ascending=[False, True, True]).reset_index(drop=True)
