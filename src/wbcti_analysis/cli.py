@@ -79,8 +79,13 @@ def _allowed(p, ds) -> str:
     if p.domain and ds is not None:
         from .params import allowed_values
 
+        from .params import DOMAINS
+
         values = allowed_values(p.domain, ds)
         shown = ", ".join(values[:30]) + (f", ... ({len(values)} in all)" if len(values) > 30 else "")
+        dom = DOMAINS[p.domain]
+        if dom.accepts is not None:
+            return f"any {dom.noun} of the package; its networks: {shown or '(none)'}"
         return f"{'any of ' if p.kind == 'list' else 'one of '}{shown or '(none in the package)'}"
     return p.allowed_text()
 
@@ -143,9 +148,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
                 rest = lines
             for line in rest:
                 print(f"{'':<41}{line}")
-        if n.declaration is not None and n.declaration.rules:
-            for text, _ in n.declaration.rules:
-                print(f"  rule: {text}")
+        for text in n.declaration.rule_texts() if n.declaration is not None else ():
+            print(f"  rule: {text}")
         for w in n.warnings:
             print(f"  warning: {w}")
     print("\nRun one with `wbcti run NN -p NAME VALUE`; see `wbcti run --help`.")

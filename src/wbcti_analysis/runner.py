@@ -55,4 +55,9 @@ __all__ = [
     "run",
     "resolve_latest",
     "read_manifest",
+    "HEADLINES_SUFFIX",
+    "LATEST",
+    "LATEST_TXT",
+    "RECORDED_PACKAGES",
+    "RUNNER_PARAMETERS",
 ]

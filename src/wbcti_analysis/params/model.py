@@ -224,6 +224,11 @@ class NotebookParams:
         if len(set(names)) != len(names):
             raise ValueError(f"{self.notebook}: a parameter is declared twice in {names}")
 
+    def rule_texts(self) -> list[str]:
+        """The cross-field rules in words (for ``wbcti list``)."""
+        out = ["start_year <= end_year when both are set"] if {"start_year", "end_year"} <= set(self.selection) else []
+        return out + [text for text, _ in self.rules]
+
     @property
     def by_name(self) -> dict[str, Param]:
         return {p.name: p for p in self.params}
