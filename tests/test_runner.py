@@ -19,16 +19,17 @@ import pytest
 
 import wbcti_analysis
 
+from conftest import BUNDLED_DIR, FIXTURE_DIR, NOTEBOOKS_DIR, TEST_NOTEBOOKS_DIR
 from wbcti_analysis import runner
 from wbcti_analysis.cli import main
 from wbcti_analysis.datapackage import data_hash
-from wbcti_analysis.report import format_value, render_index
+from wbcti_analysis.report import format_value, render_history, render_index
 
-HERE = Path(__file__).resolve().parent
-NOTEBOOKS = HERE / "data" / "notebooks"
-FIXTURE = HERE / "data" / "fixture"
+NOTEBOOKS = TEST_NOTEBOOKS_DIR
+FIXTURE = FIXTURE_DIR
 MANIFEST_KEYS = {"run_id", "status", "started", "finished", "duration_s", "project", "data", "parameters",
-                 "versions", "notebooks", "latest_moved", "previous_complete_run", "headline_changes"}
+                 "versions", "notebooks", "latest_moved", "previous_complete_run", "headline_changes", "kind",
+                 "adhoc_reasons", "comparison", "previous_latest"}
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +56,7 @@ def by_stem(manifest: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
-    """Run A with defaults, then run B with other parameters, into the same reports folder."""
+    """Run A with defaults (scheduled), then run B with other parameters (ad hoc), into one reports folder."""
     output = tmp_path_factory.mktemp("reports")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("WBCTI_DATA", str(FIXTURE))
@@ -124,17 +125,19 @@ def test_run_folder_contents(two_runs):
         assert link in index
     hrefs = re.findall(r'href="([^"]*)"', index)
     assert hrefs and not [h for h in hrefs if h.startswith("/") or "://" in h]  # relative links only
-    # latest follows the newest complete run; the reports folder has a list of runs
-    assert runner.resolve_latest(two_runs["output"]) == two_runs["b"]
+    # latest follows the newest complete scheduled run (B set -p: ad hoc); the reports folder lists both runs
+    assert runner.resolve_latest(two_runs["output"]) == two_runs["a"]
     assert (two_runs["output"] / "latest").is_symlink()
-    assert os.readlink(two_runs["output"] / "latest") == two_runs["b"].name
-    assert two_runs["a"].name in (two_runs["output"] / "index.html").read_text(encoding="utf-8")
+    assert os.readlink(two_runs["output"] / "latest") == two_runs["a"].name
+    history = (two_runs["output"] / "index.html").read_text(encoding="utf-8")
+    assert two_runs["a"].name in history and two_runs["b"].name in history
 
 
 def test_manifest_fields(two_runs):
     m = manifest_of(two_runs["a"])
     assert MANIFEST_KEYS <= set(m)
     assert m["run_id"] == two_runs["a"].name and m["status"] == "complete" and m["latest_moved"] is True
+    assert m["kind"] == "scheduled" and m["adhoc_reasons"] == [] and m["collection"] == ["01-alpha", "02-beta"]
     assert m["started"] <= m["finished"]
     assert m["project"]["version"] == wbcti_analysis.__version__
     assert m["project"]["git_commit"] is None or len(m["project"]["git_commit"]) == 40
@@ -145,22 +148,79 @@ def test_manifest_fields(two_runs):
     assert all(nb["error"] is None and nb["duration_s"] > 0 for nb in nbs.values())
     assert nbs["02-beta"]["defaults"]["scale"] == "2"
     assert by_stem(manifest_of(two_runs["b"]))["02-beta"]["parameters"]["scale"] == 3
+    assert by_stem(manifest_of(two_runs["b"]))["02-beta"]["non_default"] == {"scale": 3}
+    assert nbs["02-beta"]["non_default"] == {} and len(nbs["02-beta"]["notebook_hash"]) == 64
     assert manifest_of(two_runs["b"])["parameters"]["cli"] == {"threshold": "1.5", "scale": "3"}
 
 
-def test_headline_changes_between_two_runs(two_runs):
+def test_a_run_with_other_parameters_is_not_compared_and_says_why(two_runs):
     a, b = manifest_of(two_runs["a"]), manifest_of(two_runs["b"])
-    assert a["previous_complete_run"] is None
+    assert a["previous_complete_run"] is None and a["comparison"]["reference"] is None
     assert {r["change"] for nb in a["notebooks"] for r in nb["changes"]} == {"new"}
-    assert b["previous_complete_run"] == two_runs["a"].name
+    assert b["kind"] == "ad hoc" and b["latest_moved"] is False
+    assert b["adhoc_reasons"] == ["parameters set with -p: threshold, scale"]
+    assert b["previous_complete_run"] is None and b["headline_changes"] is None
+    assert b["comparison"]["reference"] == two_runs["a"].name
+    assert b["comparison"]["differences"] == [
+        f"parameters of 01-alpha: threshold = 1.5 here, default in run {two_runs['a'].name}",
+        f"parameters of 02-beta: scale = 3 here, default in run {two_runs['a'].name}"]
+    assert {r["change"] for nb in b["notebooks"] for r in nb["changes"]} == {"not compared"}
+    assert all(r["previous"] is None for nb in b["notebooks"] for r in nb["changes"])
+    index = (two_runs["b"] / "index.html").read_text(encoding="utf-8")
+    assert f"Not compared value by value with run {two_runs['a'].name}" in index
+    assert "threshold = 1.5 here, default in run" in index and "+21" not in index
+    assert "An ad-hoc run (parameters set with -p: threshold, scale)" in index
+
+
+def test_headline_changes_between_runs_of_the_same_parameters(tmp_path):
+    """Same notebooks, parameters and data, edited code: compared value by value, and the page says the code differs."""
+    books = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, books)
+    output = tmp_path / "reports"
+    assert wbcti("run", "--notebooks", books, "--output", output, "-q") == 0
+    (run_a,) = run_dirs(output)
+    for name, old, new in (("01-alpha.ipynb", "threshold * 2", "threshold * 6"),
+                           ("02-beta.ipynb", "21 * scale", "21 * scale + 21")):
+        nb = nbformat.read(books / name, as_version=4)
+        cell = next(c for c in nb.cells if old in c.source)
+        cell.source = cell.source.replace(old, new)
+        nbformat.write(nb, books / name)
+    assert wbcti("run", "--notebooks", books, "--output", output, "-q") == 0
+    (run_b,) = [d for d in run_dirs(output) if d != run_a]
+    b = manifest_of(run_b)
+    assert b["previous_complete_run"] == run_a.name and b["comparison"]["compared_with"] == run_a.name
+    assert b["comparison"]["code"] == [f"notebook(s) edited since run {run_a.name}: 01-alpha, 02-beta"]
     rows = {r["key"]: r for nb in b["notebooks"] for r in nb["changes"]}
     assert rows["n_actors"]["change"] == "unchanged"
     double = rows["double_threshold"]
     assert (double["value"], double["previous"], double["difference"], double["change"]) == (3.0, 1.0, 2.0, "changed")
     assert rows["scaled"]["difference"] == 21
     assert b["headline_changes"] == 2
-    index = (two_runs["b"] / "index.html").read_text(encoding="utf-8")
-    assert "+21" in index and "unchanged" in index and two_runs["a"].name in index
+    assert runner.resolve_latest(output) == run_b  # a complete scheduled run moves latest
+    index = (run_b / "index.html").read_text(encoding="utf-8")
+    assert "+21" in index and "unchanged" in index and run_a.name in index
+    assert "The code differs from that run" in index and "notebook(s) edited since run" in index
+
+
+@pytest.mark.parametrize("args, kind", [
+    (["01"], "only some notebooks of the collection: 01-alpha"),
+    (["-p", "countries", "[XK]"], "parameters set with -p: countries"),
+], ids=["partial", "filtered"])
+def test_partial_or_filtered_run_does_not_move_latest(two_runs, tmp_path, args, kind):
+    output = tmp_path / "reports"
+    shutil.copytree(two_runs["output"], output, symlinks=True)
+    assert wbcti("run", "--notebooks", NOTEBOOKS, "--output", output, "-q", *args) == 0
+    (new,) = [d for d in run_dirs(output) if d.name not in (two_runs["a"].name, two_runs["b"].name)]
+    m = manifest_of(new)
+    assert m["status"] == "complete" and m["kind"] == "ad hoc" and m["latest_moved"] is False
+    assert m["adhoc_reasons"] == [kind]
+    assert runner.resolve_latest(output) == output / two_runs["a"].name
+    history = (output / "index.html").read_text(encoding="utf-8")
+    row = history[history.index(new.name):].split("</tr>")[0]
+    assert "ad hoc" in row and "01-alpha" in row
+    assert ("02-beta" in row) == (args[0] != "01")
+    if args[0] == "-p":
+        assert "<code>01: countries</code>&nbsp;=&nbsp;[&#34;XK&#34;]" in row
 
 
 def test_parallel_jobs(tmp_path, capfd):
@@ -177,14 +237,15 @@ def test_parallel_jobs(tmp_path, capfd):
 # ----------------------------------------------------------------------------- failure isolation
 
 
-def test_failing_notebook_is_isolated_and_latest_kept(tmp_path, capsys):
-    assert wbcti("run", "02", "--notebooks", NOTEBOOKS, "--output", tmp_path, "-q") == 0
-    (good,) = run_dirs(tmp_path)
+def test_failing_notebook_is_isolated_and_latest_kept(two_runs, tmp_path, capsys):
+    shutil.copytree(two_runs["output"], tmp_path, symlinks=True, dirs_exist_ok=True)
+    good = tmp_path / two_runs["a"].name
+    before = set(run_dirs(tmp_path))
     status = wbcti("run", "--notebooks", NOTEBOOKS, "--output", tmp_path, "-p", "fail", "true")
     captured = capsys.readouterr()
     assert status == runner.EXIT_FAILED
     assert "FAILED 02-beta: ValueError: failing on purpose" in captured.out
-    (bad,) = [d for d in run_dirs(tmp_path) if d != good]
+    (bad,) = [d for d in run_dirs(tmp_path) if d not in before]
     m = manifest_of(bad)
     assert m["status"] == "failed" and m["latest_moved"] is False
     nbs = by_stem(m)
@@ -218,6 +279,87 @@ def test_refused_before_anything_runs(tmp_path, capsys, args, needle):
     err = capsys.readouterr().err
     assert "refused" in err and needle in err
     assert not (tmp_path / "out").exists()
+
+
+COUNTRIES = "AL, BA, XK, ME, MK, RS, AT, BE, HR, DK, IT, SI, GB, CH, TR, SY"  # the bundled package's activities
+MECHANISM_COUNTRIES = "AL, BA, XK, MK, RS, DK, GB"
+FUNDERS = ("ca-gov, european-commission, gcerf, iom, it-gov, jp-gov, nl-embassy-xk, no-gov, osce-mk, rcc, "
+           "uk-embassy-mk, uk-embassy-xk, uk-gov, us-embassy-xk, us-gov, usaid")
+
+
+@pytest.mark.parametrize("args, messages", [
+    (["-p", "countries", "[FR]"], [
+        f"01-coordination-graph: countries: unknown country code 'FR'; the package has {COUNTRIES}",
+        f"02-donor-dependency: countries: unknown country code 'FR'; the package has {COUNTRIES}",
+        f"03-prevention-vs-rr: countries: unknown country code 'FR'; the package has {COUNTRIES}",
+        f"04-referral-mechanisms: countries: unknown country code 'FR'; the package has {MECHANISM_COUNTRIES}"]),
+    (["01", "-p", "countries", "[xk]"], [
+        f"01-coordination-graph: countries: unknown country code 'xk'; the package has {COUNTRIES} "
+        "(values are case-sensitive: 'xk' -> 'XK')"]),
+    (["01", "02", "-p", "start_year", "2019", "-p", "end_year", "2015"], [
+        "01-coordination-graph: start_year 2019 is after end_year 2015; start_year must be at most end_year "
+        "(0 leaves a bound open)",
+        "02-donor-dependency: start_year 2019 is after end_year 2015; start_year must be at most end_year "
+        "(0 leaves a bound open)"]),
+    (["-p", "weighting", "bogus"], ["01-coordination-graph: weighting: unknown value 'bogus'; allowed: count, newman"]),
+    (["02", "-p", "funders_to_withdraw", "[nobody]"], [
+        f"02-donor-dependency: funders_to_withdraw: unknown funder id 'nobody'; the package has {FUNDERS}"]),
+    (["04", "-p", "cluster_threshold", "1.5", "-p", "mechanisms", "[uk-chanel]"], [
+        "04-referral-mechanisms: mechanisms: unknown mechanism id 'uk-chanel'; the package has al-cve-center, "
+        "al-local-safety-councils, ba-iom-referral-mechanism-models, ba-mos-pcve-coordination, "
+        "ba-pve-referral-mechanism, dk-aarhus-model, gcerf-csm-xk, mk-domestic-violence-local-mechanism, "
+        "mk-local-multidisciplinary-teams, mk-ncvect, mk-passage4prevent, pra-concept, rs-moi-pcve-coordination, "
+        "rs-municipal-safety-councils, rs-novi-pazar-referral-mechanism, see-nfp-group-coordination, uk-channel, "
+        "xk-dprrp-coordination, xk-dprrp-rr-programme, xk-gjilan-referral-mechanism, "
+        "xk-hani-i-elezit-referral-mechanism, xk-local-prevention-reintegration-teams, xk-lpsc, xk-mcsc, "
+        "xk-municipal-safety-councils",
+        "04-referral-mechanisms: cluster_threshold: 1.5 is out of range; allowed: 0 to 1"]),
+    (["01", "-p", "split_year", "2030", "-p", "end_year", "2020"], [
+        "01-coordination-graph: split_year 2030 is after end_year 2020; the second period would be empty "
+        "(allowed: 2016 to 2020)"]),
+    (["-p", "colour", "red"], [
+        "-p colour: unknown parameter 'colour': not declared by any selected notebook (declared: alpha, basis, "
+        "cluster_threshold, countries, distance, duplicate_threshold, end_year, features, funders_to_withdraw, "
+        "graph, inherit_funding, mechanisms, merge_parents, min_compared, min_n, min_weight, n_bootstrap, n_draws, "
+        "networks, period_start, roles, seed, split_year, start_year, themes, tier_rule, tiers, top_n, "
+        "unsure_below, use_participations, weighting)"]),
+    (["01", "-p", "top_n", "many"], [
+        "-p top_n: wrong type for 'top_n' in 01-coordination-graph.ipynb: expected int, got str 'many'"]),
+], ids=["unknown-country", "lower-case-country", "start-after-end", "unknown-enum", "unknown-funder",
+        "unknown-mechanism-and-range", "split-after-end", "unknown-parameter", "wrong-type"])
+def test_collection_refuses_bad_values_before_anything_runs(monkeypatch, tmp_path, capsys, args, messages):
+    """One message per problem, each naming the notebook, the parameter, the bad value and what is allowed."""
+    monkeypatch.setenv("WBCTI_DATA", str(BUNDLED_DIR))
+    refs = args[:args.index("-p")]
+    pairs = [(args[i + 1], args[i + 2]) for i in range(len(refs), len(args), 3)]
+    with pytest.raises(runner.RunRefused) as exc:
+        runner.plan_run(refs, pairs)
+    assert exc.value.problems == messages
+    out = tmp_path / "out"
+    for extra in (["--dry-run"], []):  # a dry run and a real run refuse alike
+        assert wbcti("run", "--output", out, *extra, *args) == runner.EXIT_REFUSED
+        err = capsys.readouterr().err
+        assert err.splitlines() == ["error: refused, nothing was run:"] + [f"  {m}" for m in messages]
+    assert not out.exists()
+
+
+def test_list_shows_allowed_values_from_the_package(monkeypatch, capsys):
+    monkeypatch.setenv("WBCTI_DATA", str(BUNDLED_DIR))
+    assert wbcti("list") == 0
+    out = capsys.readouterr().out
+    assert f"allowed: any of {COUNTRIES}" in out
+    assert "allowed: one of count, newman" in out and "allowed: 0 (no bound) or 1900 to 2100" in out
+    assert "allowed: strictly between 0 and 1" in out and f"allowed: any of {FUNDERS}" in out
+    assert "rule: start_year <= end_year when both are set" in out
+    assert wbcti("list", "--data", FIXTURE) == 0
+    assert "allowed: any of AL, XK" in capsys.readouterr().out  # the fixture package's countries
+
+
+def test_dry_run_says_whether_latest_would_move(monkeypatch, capsys):
+    assert wbcti("run", "--notebooks", NOTEBOOKS, "--dry-run") == 0
+    assert "a scheduled run: latest would move" in capsys.readouterr().out
+    assert wbcti("run", "01", "--notebooks", NOTEBOOKS, "--dry-run") == 0
+    assert "an ad-hoc run (only some notebooks of the collection: 01-alpha)" in capsys.readouterr().out
 
 
 def test_params_file_flat_and_per_notebook(tmp_path):

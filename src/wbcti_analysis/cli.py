@@ -32,9 +32,13 @@ hidden unless --show-code), its headline figures and exported files; plus index.
 duration, parameters, headline figures and what changed since the previous complete run)
 and manifest.json (times, versions, git commit, data hash, parameters, errors).
 
-OUTPUT/latest points at the newest run in which every notebook succeeded; a failed run
-never moves it. Notebook names, parameter names and types, and --data are all checked
-before anything runs.
+OUTPUT/latest points at the newest complete scheduled run: the whole collection with its
+defaults or a params file. A failed run, a run of some notebooks or a run with -p never
+moves it (it is kept and listed). A run is compared value by value only with an earlier
+run of the same notebooks, parameters and data; otherwise its page says what differs.
+Notebook names, parameter names, types and values (allowed values, ranges, start_year <=
+end_year, codes and ids the data package has), and --data are all checked before
+anything runs.
 """
 
 RUN_EPILOG = """\
@@ -64,30 +68,63 @@ examples:
   python -m http.server -d reports/latest 8000   then open http://localhost:8000
 
 exit status:
-  0  every notebook succeeded (OUTPUT/latest now points at this run)
+  0  every notebook succeeded (OUTPUT/latest points at this run if it is a scheduled run)
   1  at least one notebook failed (the others ran; latest is unchanged)
-  2  refused before running: unknown notebook or parameter, wrong type, invalid --data
+  2  refused before running: unknown notebook or parameter, wrong type or value, invalid --data
 """
 
 
+def _allowed(p, ds) -> str:
+    """What a parameter allows, with the package's values for a package-derived domain."""
+    if p.domain and ds is not None:
+        from .params import allowed_values
+
+        from .params import DOMAINS
+
+        values = allowed_values(p.domain, ds)
+        shown = ", ".join(values[:30]) + (f", ... ({len(values)} in all)" if len(values) > 30 else "")
+        dom = DOMAINS[p.domain]
+        if dom.accepts is not None:
+            return f"any {dom.noun} of the package; its networks: {shown or '(none)'}"
+        return f"{'any of ' if p.kind == 'list' else 'one of '}{shown or '(none in the package)'}"
+    return p.allowed_text()
+
+
 def _cmd_list(args: argparse.Namespace) -> int:
-    from .runner import discover
+    from .run.plan import discover
 
     try:
         notebooks = discover(args.notebooks)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    ds = None
+    if any(p.domain for n in notebooks for p in n.parameters.values()):
+        from .datapackage import DataValidationError, load
+
+        try:
+            ds = load(args.data)
+        except (FileNotFoundError, DataValidationError) as exc:
+            print(f"warning: cannot read the data package, so the values it allows are not listed: "
+                  f"{str(exc).splitlines()[0]}", file=sys.stderr)
     if args.json:
         import json
 
-        print(json.dumps([n.to_dict() for n in notebooks], indent=2, ensure_ascii=False))
+        listed = [n.to_dict() for n in notebooks]
+        for n, entry in zip(notebooks, listed):
+            for p, d in zip(n.parameters.values(), entry["parameters"]):
+                if p.domain and ds is not None:
+                    from .params import allowed_values
+
+                    d["allowed_values"] = allowed_values(p.domain, ds)
+        print(json.dumps(listed, indent=2, ensure_ascii=False, default=str))
         return 0
     folder = notebooks[0].path.parent if notebooks else args.notebooks
     if not notebooks:
         print(f"no notebooks (NN-*.ipynb) in {folder or 'the notebooks folder'}")
         return 0
-    print(f"Notebooks in {folder}:")
+    print(f"Notebooks in {folder}" + (f" (allowed values from the data package at {ds.path})" if ds is not None
+                                      else "") + ":")
     for n in notebooks:
         print(f"\n{n.name}" + (f"  {n.title}" if n.title else ""))
         if n.error:
@@ -95,11 +132,24 @@ def _cmd_list(args: argparse.Namespace) -> int:
         if not n.parameters and not n.error:
             print("  (no parameters)")
         for p in n.parameters.values():
-            typ = p.type if p.type != "None" else "untyped"
-            definition = f"  {p.name}: {typ} = {p.default}"
-            if p.help:
-                definition = f"{definition:<40} {p.help}" if len(definition) < 40 else f"{definition}\n{'':<41}{p.help}"
-            print(definition)
+            definition = f"  {p.name}: {p.type or 'untyped'} = {p.default_source}"
+            lines = [p.help] if p.help else []
+            allowed = _allowed(p, ds)
+            if allowed:
+                lines.append(f"allowed: {allowed}")
+            if not lines:
+                print(definition)
+                continue
+            if len(definition) < 40:
+                print(f"{definition:<40} {lines[0]}")
+                rest = lines[1:]
+            else:
+                print(definition)
+                rest = lines
+            for line in rest:
+                print(f"{'':<41}{line}")
+        for text in n.declaration.rule_texts() if n.declaration is not None else ():
+            print(f"  rule: {text}")
         for w in n.warnings:
             print(f"  warning: {w}")
     print("\nRun one with `wbcti run NN -p NAME VALUE`; see `wbcti run --help`.")
@@ -134,6 +184,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"warning: {w}", file=sys.stderr)
     if args.dry_run:
         print(f"would run {len(plan.notebooks)} notebook(s) from {plan.notebooks_dir} into {args.output}/<run-id>/:")
+        print("  a scheduled run: latest would move to it if every notebook succeeds" if plan.scheduled else
+              f"  an ad-hoc run ({'; '.join(plan.adhoc_reasons)}): kept and listed, latest would not move")
         for n in plan.notebooks:
             given = dict(plan.parameters.get(n.stem, {}))
             if plan.data_path is not None and "data_path" in n.parameters:
@@ -156,14 +208,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
             err = nb.get("error") or {}
             first = ((err.get("evalue") or "").strip().splitlines() or [""])[0]
             print(f"  {nb['status'].upper()} {nb['stem']}: {err.get('ename') or ''}: {first}")
-    if manifest.get("previous_complete_run"):
-        print(f"headline figures changed since {manifest['previous_complete_run']}: {manifest.get('headline_changes', 0)}")
+    cmp = manifest.get("comparison") or {}
+    if cmp.get("compared_with"):
+        print(f"headline figures changed since {cmp['compared_with']} (same notebooks, parameters and data): "
+              f"{manifest.get('headline_changes', 0)}")
+    elif cmp.get("reference"):
+        print(f"not compared value by value with {cmp['reference']}: " + "; ".join(cmp.get("differences") or []))
     print(f"index: {_rel(run_dir / 'index.html')}")
     if manifest.get("latest_moved"):
         print(f"latest: {_rel(run_dir.parent / 'latest' / 'index.html')} -> {run_dir.name}")
     else:
-        prev = manifest.get("previous_complete_run")
-        print(f"latest: unchanged ({prev or 'no complete run yet'})")
+        prev = manifest.get("previous_latest")
+        why = ("an ad-hoc run: " + "; ".join(manifest.get("adhoc_reasons") or [])
+               if manifest.get("kind") == "ad hoc" else "not every notebook succeeded")
+        print(f"latest: unchanged ({prev or 'no complete scheduled run yet'}; {why})")
     return status
 
 
@@ -233,12 +291,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="the notebooks of the collection and their parameters",
                        description="List the notebooks of the collection (notebooks/NN-*.ipynb) with each "
-                                   "parameter's type, default and help, as read from the cell tagged "
-                                   "'parameters' (papermill.inspect_notebook).",
+                                   "parameter's type, default, help and allowed values or range, as declared in "
+                                   "wbcti_analysis.params (codes and ids from the data package); other notebooks' "
+                                   "parameters are read from the cell tagged 'parameters'.",
                        epilog="examples:\n  wbcti list\n  wbcti list --json | jq '.[].parameters'",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--notebooks", metavar="DIR", default=None,
                    help="folder of the collection (default: the project's notebooks/)")
+    p.add_argument("--data", metavar="PATH", default=None,
+                   help="data package whose codes and ids are listed as allowed values (default: bundled)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=_cmd_list)
 

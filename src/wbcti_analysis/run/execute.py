@@ -1,0 +1,330 @@
+"""Executing a run plan: papermill per notebook, in parallel if asked, failures isolated.
+
+:func:`execute` runs each notebook of a :class:`~.plan.RunPlan` with papermill (cwd = the
+notebooks folder, kernel ``python3``) into a new run folder: per notebook the executed
+``.ipynb``, its HTML page, its headline figures and exported files; then the manifest,
+the run's ``index.html`` and the list of runs. A failing notebook is recorded as failed
+and the others still run. The comparison with earlier runs follows :mod:`.compare`;
+``latest`` moves only for a complete scheduled run. Pages are rendered by
+:mod:`wbcti_analysis.report` from the manifest dict (a one-way dependency).
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterable, TextIO
+
+from .compare import choose_comparison, compare_headlines
+from .manifest import (data_info, git_commit, list_runs, new_run_dir, notebook_hash, now, point_latest,
+                       read_manifest, resolve_latest, versions, write_json)
+from .plan import EXIT_FAILED, EXIT_OK, RunPlan, plan_run
+
+__all__ = ["KERNEL_NAME", "HEADLINES_SUFFIX", "execute", "run"]
+
+KERNEL_NAME = "python3"
+HEADLINES_SUFFIX = ".headlines.json"
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes in kernel tracebacks
+
+
+def _progress(stream: TextIO | None, text: str) -> None:
+    if stream is not None:
+        print(f"[wbcti] {text}", file=stream, flush=True)
+
+
+def _execute_notebook(task: dict, stream: TextIO | None = None) -> dict:
+    """Run one notebook and render it; never raises. Runs in-process or in a worker process.
+
+    Progress goes to ``stream``, or to this process's stderr when ``task["progress"]``.
+    """
+    import logging
+
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from ..report import render_notebook_html
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    if stream is None and task["progress"]:
+        stream = sys.stderr
+    _progress(stream, f"{task['stem']}: started")
+    started, t0 = now(), time.perf_counter()
+    saved_env = {k: os.environ.get(k) for k in ("WBCTI_HEADLINES_FILE", "PYDEVD_DISABLE_FILE_VALIDATION")}
+    from ..headlines import ENV_VAR
+
+    os.environ[ENV_VAR] = task["headlines_file"]  # the kernel inherits this process's environment
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    Path(task["output_dir"]).mkdir(parents=True, exist_ok=True)
+    status, error, attempts = "ok", None, 0
+    try:
+        while True:
+            attempts += 1
+            try:
+                papermill.execute_notebook(
+                    task["input"], task["output"], parameters=task["parameters"],
+                    kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+                    start_timeout=task.get("start_timeout", 120), cwd=task["cwd"],
+                    # silences kernel-log noise: the TCP warning at start, and the "KeyboardInterrupt
+                    # caught in kernel" that jupyter_client's interrupt-before-shutdown can cause
+                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                )
+                break
+            except PapermillExecutionError as exc:
+                status = "failed"
+                error = {"ename": exc.ename, "evalue": exc.evalue, "cell_index": exc.cell_index,
+                         "execution_count": exc.exec_count,
+                         "traceback": _ANSI.sub("", "\n".join(exc.traceback))}
+                break
+            except Exception as exc:  # kernel did not start, died, or papermill itself failed
+                if attempts == 1 and not _cells_ran(task["output"]):
+                    _progress(stream, f"{task['stem']}: kernel start failed ({type(exc).__name__}: {exc}); retrying once")
+                    time.sleep(1.0)
+                    continue
+                import traceback
+
+                status = "failed"
+                error = {"ename": type(exc).__name__, "evalue": str(exc), "cell_index": None,
+                         "execution_count": None, "traceback": traceback.format_exc()}
+                break
+    finally:
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    duration = time.perf_counter() - t0
+    finished = now()
+    html, render_s = None, 0.0
+    if Path(task["output"]).is_file():
+        t1 = time.perf_counter()
+        try:
+            render_notebook_html(task["output"], task["html"], task["show_code"], task.get("title") or task["stem"])
+            html = Path(task["html"]).name
+        except Exception as exc:  # a broken rendering must not hide the result
+            if error is None:
+                status = "failed"
+                error = {"ename": type(exc).__name__, "evalue": f"HTML rendering failed: {exc}",
+                         "cell_index": None, "execution_count": None, "traceback": ""}
+        render_s = time.perf_counter() - t1
+    try:
+        out_dir = Path(task["output_dir"])
+        if out_dir.is_dir() and not any(out_dir.iterdir()):
+            out_dir.rmdir()  # the notebook exported nothing
+    except OSError:
+        pass
+    result = {
+        "stem": task["stem"], "status": status, "started": started, "finished": finished,
+        "duration_s": round(duration, 2), "render_s": round(render_s, 2), "attempts": attempts,
+        "error": error, "html": html,
+        "ipynb": Path(task["output"]).name if Path(task["output"]).is_file() else None,
+    }
+    tail = f" (+{render_s:.1f} s HTML)" if html else ""
+    if status == "ok":
+        _progress(stream, f"{task['stem']}: ok in {duration:.1f} s{tail}")
+    else:
+        _progress(stream, f"{task['stem']}: FAILED in {duration:.1f} s{tail}: "
+                          f"{error['ename']}: {_first_line(error['evalue'])}")
+    return result
+
+
+def _first_line(text: str, width: int = 160) -> str:
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return line if len(line) <= width else line[: width - 3] + "..."
+
+
+def _cells_ran(output: str) -> bool:
+    """Did any code cell of the (partially) saved output notebook execute?"""
+    try:
+        import nbformat
+
+        nb = nbformat.read(output, as_version=4)
+    except Exception:
+        return False
+    return any(c.cell_type == "code" and c.get("execution_count") for c in nb.cells)
+
+
+
+def _finish_pages(run_dir: Path, manifest: dict) -> None:
+    from ..report import render_index
+
+    write_json(run_dir / "manifest.json", manifest)
+    (run_dir / "index.html").write_text(render_index(manifest), encoding="utf-8")
+
+
+def execute(
+    plan: RunPlan,
+    output: str | os.PathLike = "reports",
+    jobs: int = 1,
+    show_code: bool = False,
+    progress: TextIO | None = sys.stderr,
+    start_timeout: int = 120,
+) -> tuple[int, Path, dict]:
+    """Run a :class:`~.plan.RunPlan` into a new folder ``output/<run-id>/``.
+
+    Returns ``(exit_status, run_dir, manifest)``: :data:`EXIT_OK` if every notebook
+    succeeded, else :data:`EXIT_FAILED`. ``output/latest`` moves to the run only when
+    every notebook succeeded *and* the plan is scheduled (the whole collection, no
+    ``-p``). ``jobs > 1`` runs notebooks in that many separate processes ('spawn'),
+    because papermill's ``cwd`` changes the whole process's directory.
+    """
+    output = Path(output).expanduser().resolve()
+    run_dir = new_run_dir(output)
+    previous_latest = resolve_latest(output)
+    t0 = time.perf_counter()
+    commit, dirty = git_commit()
+    from .. import __version__
+
+    manifest: dict[str, Any] = {
+        "run_id": run_dir.name,
+        "status": "running",
+        "kind": "scheduled" if plan.scheduled else "ad hoc",
+        "adhoc_reasons": list(plan.adhoc_reasons),
+        "collection": list(plan.collection),
+        "started": now(),
+        "finished": None,
+        "duration_s": None,
+        "project": {"name": "wbcti-analysis", "version": __version__, "git_commit": commit, "git_dirty": dirty},
+        "data": data_info(plan.data_path),
+        "notebooks_dir": str(plan.notebooks_dir),
+        "parameters": plan.requested,
+        "options": {"jobs": jobs, "show_code": show_code, "kernel": KERNEL_NAME},
+        "command": ["wbcti", *sys.argv[1:]] if Path(sys.argv[0]).name in ("wbcti", "__main__.py") else None,
+        "versions": versions(),
+        "latest_moved": False,
+        "notebooks": [],
+    }
+    tasks = []
+    for n in plan.notebooks:
+        params = dict(plan.parameters.get(n.stem, {}))
+        if "data_path" in n.parameters and plan.data_path is not None:
+            params["data_path"] = str(plan.data_path)
+        if "output_dir" in n.parameters:
+            params["output_dir"] = str(run_dir / f"{n.stem}_files")
+        tasks.append({
+            "stem": n.stem, "title": n.title, "input": str(n.path), "output": str(run_dir / n.name),
+            "html": str(run_dir / f"{n.stem}.html"), "cwd": str(plan.notebooks_dir),
+            "headlines_file": str(run_dir / f"{n.stem}{HEADLINES_SUFFIX}"),
+            "output_dir": str(run_dir / f"{n.stem}_files"), "parameters": params,
+            "show_code": show_code, "progress": progress is not None, "start_timeout": start_timeout,
+        })
+        manifest["notebooks"].append({
+            "name": n.name, "stem": n.stem, "title": n.title, "status": "pending",
+            "parameters": params,
+            "non_default": plan.non_default.get(n.stem, {k: v for k, v in params.items()
+                                                         if k not in ("data_path", "output_dir")}),
+            "defaults": {p.name: p.default_source for p in n.parameters.values()},
+            "notebook_hash": notebook_hash(n.path),
+        })
+    write_json(run_dir / "manifest.json", manifest)  # a run that dies midway is recognisable
+    _progress(progress, f"run {run_dir.name}: {len(tasks)} notebook(s), {jobs} job(s) -> {run_dir}")
+    results: dict[str, dict] = {}
+    interrupted = False
+    try:
+        if jobs <= 1 or len(tasks) <= 1:
+            for task in tasks:
+                results[task["stem"]] = _execute_notebook(task, progress)
+        else:
+            results.update(_execute_parallel(tasks, jobs))
+    except KeyboardInterrupt:
+        interrupted = True
+        _progress(progress, "interrupted: writing what finished so far")
+    from ..headlines import read as read_headlines
+
+    for entry, task in zip(manifest["notebooks"], tasks):
+        res = results.get(task["stem"]) or {"status": "not run", "error": None}
+        entry.update({k: v for k, v in res.items() if k != "stem"})
+        try:
+            entry["headlines"] = read_headlines(task["headlines_file"])
+        except (OSError, ValueError) as exc:
+            entry["headlines"] = {}
+            entry["headlines_error"] = str(exc)
+        if entry["headlines"] or Path(task["headlines_file"]).is_file():
+            entry["headlines_file"] = Path(task["headlines_file"]).name
+        if (run_dir / f"{task['stem']}_files").is_dir():
+            entry["output_dir"] = f"{task['stem']}_files"
+    comparison = choose_comparison(manifest, list_runs(output, exclude=run_dir.name),
+                                   previous_latest.name if previous_latest else None)
+    compared = comparison["compared_with"] is not None
+    changed = 0
+    for entry in manifest["notebooks"]:
+        prev_run, prev = comparison["per_notebook"].get(entry["stem"], (None, None))
+        entry["compared_with"] = prev_run
+        entry["changes"] = compare_headlines(entry["headlines"], prev, complete=entry["status"] == "ok",
+                                             compared=compared or not comparison["reference"])
+        changed += sum(r["change"] != "unchanged" for r in entry["changes"]) if prev_run else 0
+    n_ok = sum(e["status"] == "ok" for e in manifest["notebooks"])
+    all_ok = n_ok == len(tasks) and not interrupted
+    manifest["status"] = "complete" if all_ok else ("interrupted" if interrupted else "failed")
+    manifest["finished"] = now()
+    manifest["duration_s"] = round(time.perf_counter() - t0, 2)
+    manifest["comparison"] = {k: v for k, v in comparison.items() if k != "per_notebook"}
+    manifest["previous_complete_run"] = comparison["compared_with"]
+    manifest["headline_changes"] = changed if compared else None
+    manifest["previous_latest"] = previous_latest.name if previous_latest else None
+    prev_manifest = read_manifest(previous_latest) if previous_latest else None
+    prev_hash = ((prev_manifest or {}).get("data") or {}).get("hash")
+    manifest["data_changed"] = (prev_hash != manifest["data"]["hash"]) if prev_hash else None
+    manifest["latest_moved"] = all_ok and plan.scheduled
+    _finish_pages(run_dir, manifest)
+    if manifest["latest_moved"]:
+        manifest["latest_pointer"] = point_latest(output, run_dir)
+        write_json(run_dir / "manifest.json", manifest)
+    try:
+        from ..report import render_history
+
+        latest = resolve_latest(output)
+        (output / "index.html").write_text(render_history(list_runs(output), latest.name if latest else None),
+                                           encoding="utf-8")
+    except Exception as exc:  # the history page is a convenience
+        _progress(progress, f"could not write {output / 'index.html'}: {exc}")
+    if interrupted:
+        raise KeyboardInterrupt
+    return (EXIT_OK if all_ok else EXIT_FAILED), run_dir, manifest
+
+
+def _execute_parallel(tasks: list[dict], jobs: int) -> dict[str, dict]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    results: dict[str, dict] = {}
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx) as pool:
+        futures = {pool.submit(_execute_notebook, t): t for t in tasks}
+        for fut in as_completed(futures):
+            task = futures[fut]
+            try:
+                results[task["stem"]] = fut.result()
+            except Exception as exc:  # the worker process itself died
+                results[task["stem"]] = {
+                    "stem": task["stem"], "status": "failed", "started": None, "finished": now(),
+                    "duration_s": None, "render_s": None, "attempts": 1, "html": None, "ipynb": None,
+                    "error": {"ename": type(exc).__name__, "evalue": f"worker process failed: {exc}",
+                              "cell_index": None, "execution_count": None, "traceback": ""},
+                }
+    return results
+
+
+
+
+def run(
+    refs: Iterable[str] = (),
+    cli_params: Iterable[tuple[str, str]] = (),
+    params_file: str | os.PathLike | None = None,
+    data: str | os.PathLike | None = None,
+    output: str | os.PathLike = "reports",
+    jobs: int = 1,
+    show_code: bool = False,
+    notebooks_dir: str | os.PathLike | None = None,
+    progress: TextIO | None = sys.stderr,
+) -> tuple[int, Path, dict]:
+    """Plan and execute a run (see :func:`~.plan.plan_run` and :func:`execute`).
+
+    Raises :class:`~.plan.RunRefused` (nothing is run or written) on a bad notebook name,
+    parameter, type, value or data package.
+    """
+    plan = plan_run(refs, cli_params, params_file, data, notebooks_dir)
+    for w in plan.warnings:
+        _progress(progress, f"warning: {w}")
+    return execute(plan, output, jobs=jobs, show_code=show_code, progress=progress)
