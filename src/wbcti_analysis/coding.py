@@ -151,6 +151,18 @@ def read_coding(path: str | Path | io.StringIO) -> "pd.DataFrame":  # noqa: F821
     return df.reset_index(drop=True)
 
 
+def _as_record(coding) -> "pd.DataFrame":  # noqa: F821
+    """A coding record from a path or a DataFrame, values normalised as in :func:`read_coding`."""
+    import pandas as pd
+
+    if not isinstance(coding, pd.DataFrame):
+        return read_coding(coding)
+    buf = io.StringIO()
+    coding.to_csv(buf, index=False)
+    buf.seek(0)
+    return read_coding(buf)
+
+
 def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
@@ -193,7 +205,7 @@ def apply_coding(package: str | Path, coding, write: bool = True) -> "pd.DataFra
     """
     import pandas as pd
 
-    rec = coding if isinstance(coding, pd.DataFrame) else read_coding(coding)
+    rec = _as_record(coding)
     report = []
     for (table, field), key in CODED_FIELDS.items():
         part = rec[(rec["table"] == table) & (rec["field"] == field)]
@@ -297,10 +309,7 @@ def write_blind_input(package: str | Path | None = None, out: str | Path | None 
 
 
 def _paired(first, second) -> "pd.DataFrame":  # noqa: F821
-    import pandas as pd
-
-    a = first if isinstance(first, pd.DataFrame) else read_coding(first)
-    b = second if isinstance(second, pd.DataFrame) else read_coding(second)
+    a, b = _as_record(first), _as_record(second)
     keys = ["table", "id", "field"]
     return a[keys + ["value"]].merge(b[keys + ["value"]], on=keys, suffixes=("_first", "_second"))
 
@@ -343,8 +352,9 @@ def agreement(first, second) -> "pd.DataFrame":  # noqa: F821
     >>> a = pd.DataFrame({"table": "actors", "id": list("wxyz"), "field": "sector",
     ...                   "value": ["justice", "justice", "health", "health"]})
     >>> b = a.assign(value=["justice", "health", "health", "health"])
-    >>> agreement(a, b).set_index("measure").loc["sector", ["n", "agreement", "kappa"]].tolist()
-    [4, 0.75, 0.5]
+    >>> row = agreement(a, b).set_index("measure").loc["sector"]
+    >>> int(row["n"]), float(row["agreement"]), float(row["kappa"])
+    (4, 0.75, 0.5)
     """
     import pandas as pd
 
