@@ -114,7 +114,7 @@ def test_every_activity_and_actor_is_coded_and_the_coding_is_applied(first):
         ids = set(pd.read_csv(DATA / f"{table}.csv", dtype=str)[key])
         coded = set(first.loc[first["table"] == table, "id"])
         assert ids <= coded, sorted(ids - coded)[:10]
-    report = c.apply_coding(DATA, first, write=False)
+    report = c.apply_coding(DATA, c.final_coding(DATA), write=False)
     assert set(report["status"]) <= {"unchanged", "missing"}
     assert (report["status"] == "unchanged").sum() >= 400
 
@@ -261,6 +261,18 @@ def _readme_kappa() -> dict[str, float]:
         if m:
             rows[m.group(1)] = float("nan") if m.group(4) == "n/a" else float(m.group(4))
     return rows
+
+
+def test_markdown_table_is_what_the_readme_parser_reads():
+    t = pd.DataFrame({"measure": ["sector", "tiers: tertiary", "tiers (exact set)"], "n": [9, 9, 9],
+                      "agreement": [0.9, 1.0, 0.5], "kappa": [0.8123, float("nan"), -0.05]})
+    text = c.agreement_markdown(t)
+    rows = {}
+    for line in text.splitlines():
+        m = re.match(r"^\| (sector|tiers[^|]*?) \| (\d+) \| ([0-9.]+) \| (-?[0-9.]+|n/a) \|$", line)
+        if m:
+            rows[m.group(1)] = m.group(4)
+    assert rows == {"sector": "0.812", "tiers: tertiary": "n/a", "tiers (exact set)": "-0.050"}
 
 
 @pytest.mark.skipif(not (DATA / "coding" / "second_coder.csv").is_file(), reason="no second coding yet")

@@ -45,6 +45,8 @@ __all__ = [
     "agreement",
     "disagreements",
     "coding_paths",
+    "final_coding",
+    "agreement_markdown",
 ]
 
 #: The coded fields: (table, column) -> name of the id column of that table.
@@ -423,3 +425,73 @@ def disagreements(first, second) -> "pd.DataFrame":  # noqa: F821
     diff["only_first"] = [_only(a, b, f) for a, b, f in zip(diff["value_first"], diff["value_second"], diff["field"])]
     diff["only_second"] = [_only(b, a, f) for a, b, f in zip(diff["value_first"], diff["value_second"], diff["field"])]
     return diff.sort_values(["table", "id"]).reset_index(drop=True)
+
+
+def final_coding(package: str | Path | None = None) -> "pd.DataFrame":  # noqa: F821
+    """The first coding with the adjudicated values put in, i.e. what the data should hold.
+
+    Parameters
+    ----------
+    package : str or Path, optional
+        Folder holding ``datapackage.json`` and ``coding/``; default the bundled ``data/``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table, id, field, value, source``: one row per decision of the first coder,
+        ``source`` = ``first`` or ``adjudication`` (where ``coding/adjudication.csv`` decides
+        the row; its ``value`` column holds the decided value).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``coding/first_coder.csv`` is missing.
+
+    Examples
+    --------
+    >>> from wbcti_analysis.datapackage import bundled_data_path
+    >>> fc = final_coding(bundled_data_path())
+    >>> sorted(set(fc["field"]))
+    ['sector', 'tiers']
+    """
+    paths = coding_paths(package)
+    first = read_coding(paths["first"])[["table", "id", "field", "value"]].assign(source="first")
+    if not paths["adjudication"].is_file():
+        return first
+    adj = read_coding(paths["adjudication"])[["table", "id", "field", "value"]].assign(source="adjudication")
+    keys = ["table", "id", "field"]
+    kept = first.merge(adj[keys], on=keys, how="left", indicator=True)
+    kept = kept[kept["_merge"] == "left_only"].drop(columns="_merge")
+    import pandas as pd
+
+    return pd.concat([kept, adj], ignore_index=True)
+
+
+def agreement_markdown(table: "pd.DataFrame") -> str:  # noqa: F821
+    """A Markdown table of :func:`agreement`, in the form data/README.md holds it.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The result of :func:`agreement`.
+
+    Returns
+    -------
+    str
+        ``| measure | n | agreement | kappa |`` rows, numbers to three decimals, ``n/a`` for
+        an undefined kappa.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"measure": ["sector"], "n": [4], "agreement": [0.75], "kappa": [0.5]})
+    >>> print(agreement_markdown(t))
+    | measure | n | agreement | kappa |
+    |---|---|---|---|
+    | sector | 4 | 0.750 | 0.500 |
+    """
+    lines = ["| measure | n | agreement | kappa |", "|---|---|---|---|"]
+    for m, n, a, k in zip(table["measure"], table["n"], table["agreement"], table["kappa"]):
+        kappa = "n/a" if k != k else f"{k:.3f}"
+        lines.append(f"| {m} | {int(n)} | {a:.3f} | {kappa} |")
+    return "\n".join(lines)
