@@ -16,7 +16,7 @@ __all__ = ["main", "build_parser"]
 EPILOG = """examples:
   wbcti validate                      check the bundled data package
   wbcti validate ~/my-coded-data      check your own package (same datapackage.json)
-  wbcti summary                       rows per table and per source, country coverage
+  wbcti summary                       rows per table and per source, country coverage, kappa
   wbcti list                          notebooks and their parameters (types, defaults, help)
   wbcti run                           run every notebook into reports/<run-id>/
   wbcti run 01 -p countries "[XK, AL]"  one notebook with a parameter
@@ -259,7 +259,20 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         print(ds.summary().to_string(index=False))
         print("\nWestern Balkan coverage (actors based in, activities covering each country):")
         print(ds.country_coverage().to_string())
+        _print_agreement(ds.path)
     return 0
+
+
+def _print_agreement(folder) -> None:
+    """Print Cohen's kappa per coded field when the package holds two codings."""
+    from .coding import agreement, coding_paths
+
+    paths = coding_paths(folder)
+    if not (paths["first"].is_file() and paths["second"].is_file()):
+        return
+    table = agreement(paths["first"], paths["second"])
+    print("\nDouble coding (Cohen's kappa; headline for tiers: mean of labels):")
+    print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
 
 
 def build_parser() -> argparse.ArgumentParser:
