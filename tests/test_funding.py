@@ -332,6 +332,53 @@ def test_rank_funders(mini):
     assert rk.set_index("funder_id").loc["at-min", "n_mechanisms_lost"] == 1
 
 
+def _rank_by_rebuild(ds, links) -> pd.DataFrame:
+    """The ranking as it was computed before: one full withdraw() per funder."""
+    rows = []
+    for f in fd.funders(ds, links)["funder_id"]:
+        r = fd.withdraw(ds, [f], links).summary()
+        rows.append({"funder_id": f, **{k: r[k] for k in (
+            "n_activities_funded", "n_activities_lost", "n_mechanisms_lost", "n_actors_lost", "n_cut_off",
+            "largest_component_before", "largest_component_after", "components_before", "components_after")}})
+    return pd.DataFrame(rows).sort_values("funder_id").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def mini_roles(mini_path, tmp_path_factory):
+    """The mini package where ec also leads b1 and b3 (it stays tied there when it stops funding), al-min also
+    funds b8 through a participation only, and two funders share the isolated activity b9."""
+    prov = {"source_id": "fx1", "locator": "t"}
+    folder = write_package(tmp_path_factory.mktemp("mini_roles") / "pkg", {
+        "participations": [dict(participation_id=f"q{i}", actor_id=a, activity_id=b, role=r, **prov) for i, (a, b, r)
+                           in enumerate([("ec", "b1", "lead"), ("ec", "b3", "lead"), ("al-min", "b8", "funder"),
+                                         ("found", "b9", "funder"), ("at-min", "b9", "funder"),
+                                         ("rs-police", "b9", "participant")])],
+        "activities": [dict(activity_id="b9", title="Activity b9", activity_type="meeting", countries="RS",
+                            status="completed", **prov)],
+    }, base=mini_path, mode="append")
+    return w.load(folder)
+
+
+@pytest.mark.parametrize("package", ["mini", "fixture_ds", "mini_roles"])
+@pytest.mark.parametrize("link_options", [{}, {"include_participations": False}, {"inherit": False}])
+def test_rank_funders_equals_one_withdrawal_per_funder(package, link_options, request):
+    ds = request.getfixturevalue(package)
+    links = fd.funder_links(ds, **link_options)
+    expected = _rank_by_rebuild(ds, links)
+    got = fd.rank_funders(ds, links).sort_values("funder_id").reset_index(drop=True)[expected.columns]
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert len(got) == len(fd.funders(ds, links)) > 0
+
+
+def test_rank_funders_checks_ids(mini):
+    with pytest.raises(ValueError, match=r"funders: unknown funder id\(s\) 'ghost'"):
+        fd.rank_funders(mini, funders=["ec", "ghost"])
+    # a funder id that funds nothing here ranks with zeros (withdrawing it changes nothing)
+    r = fd.rank_funders(mini, funders=["net"]).iloc[0]
+    assert (r["n_activities_funded"], r["n_activities_lost"], r["n_cut_off"]) == (0, 0, 0)
+    assert r["largest_component_after"] == r["largest_component_before"] == 11
+
+
 def test_fixture_withdrawal(fx):
     r = fd.withdraw(fx, ["donor-a"])
     assert r.activities_lost == ["a2", "a3", "a6"] and r.mechanisms_lost == ["a2"]

@@ -22,8 +22,13 @@ def funding_cliffs(ds, by: str = "country", links: pd.DataFrame | None = None,
 
     Parameters
     ----------
+    ds : Dataset
     by : str
         A grouping of :data:`GROUPINGS` (usually ``"country"``, ``"tier"`` or ``"all"``).
+    links : DataFrame, optional
+        :func:`funder_links` output (computed with its defaults if None).
+    groups : list of str, optional
+        Groups to report, in this order (default as in :func:`dependency`).
     external_only : bool
         Count only activities with at least one external funder (default); False counts
         every activity with a recorded funder.

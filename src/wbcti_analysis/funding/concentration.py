@@ -136,6 +136,25 @@ def funder_matrix(ds, by: str = "country", basis: str = "count", links: pd.DataF
     the order of :func:`dependency` (empty groups kept as zero columns). Empty when there
     are no funders.
 
+    Parameters
+    ----------
+    by, groups, links, currency
+        As in :func:`dependency`.
+    basis : {"count", "amount"}
+        Activities funded (int) or stated amounts in ``currency`` (float).
+    external_only : bool
+        Only external funders (default False: all funders).
+
+    Returns
+    -------
+    DataFrame
+        Funders (index ``funder_id``) x groups (columns named ``by``).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``by`` or ``basis``.
+
     Examples
     --------
     >>> from wbcti_analysis.funding.examples import tiny_dataset

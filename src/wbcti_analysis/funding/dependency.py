@@ -272,8 +272,19 @@ def most_dependent(table: pd.DataFrame, min_n: int = 3, candidates: Iterable[str
 def thin_message(table: pd.DataFrame, what: str = "groups", min_n: int | None = None) -> str:
     """Return one plain sentence on how thin a table is (empty groups, small groups).
 
-    Works on the output of :func:`dependency` (``n_activities``, ``n_funded``, ``thin``) and of
-    :func:`concentration` (``n_links``, ``thin``).
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`dependency` (``n_activities``, ``n_funded``, ``thin``) or of
+        :func:`concentration` (``n_links``, ``thin``).
+    what : str
+        What the groups are, in the plural (``"countries"``, ``"tiers"``, ``"groups"``).
+    min_n : int, optional
+        The threshold the ``thin`` flags used, named in the sentence.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -303,11 +314,23 @@ def thin_message(table: pd.DataFrame, what: str = "groups", min_n: int | None = 
 def mechanism_funding(ds, links: pd.DataFrame | None = None, min_n: int = 1) -> pd.DataFrame:
     """Return the funding of each mechanism (its own activity plus the activities part of it).
 
-    Columns: those of :func:`dependency` with ``by="mechanism"`` (``group`` renamed
-    ``mechanism_id``), plus ``name, mechanism_type, country, reference_model``, ``funders``
-    and ``external_funders`` (``;``-joined ids over the mechanism's activities), ``status``
-    (the mechanism's own activity, see :data:`STATUSES`) and ``stated_funding_basis`` (the
-    ``funding_basis`` feature the sources state for it, ``;``-joined, "" if none).
+    Parameters
+    ----------
+    ds : Dataset
+    links : DataFrame, optional
+        :func:`funder_links` output (computed with its defaults if None).
+    min_n : int
+        As in :func:`dependency`.
+
+    Returns
+    -------
+    DataFrame
+        Columns: those of :func:`dependency` with ``by="mechanism"`` (``group`` renamed
+        ``mechanism_id``), plus ``name, mechanism_type, country, reference_model``,
+        ``funders`` and ``external_funders`` (``;``-joined ids over the mechanism's
+        activities), ``status`` (the mechanism's own activity, see :data:`STATUSES`) and
+        ``stated_funding_basis`` (the ``funding_basis`` feature the sources state for it,
+        ``;``-joined, "" if none).
 
     Examples
     --------

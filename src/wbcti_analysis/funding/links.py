@@ -299,14 +299,23 @@ def activity_funding(ds, links: pd.DataFrame | None = None, currency: str | None
 def coverage(ds, links: pd.DataFrame | None = None) -> pd.Series:
     """Return how much of ``ds`` carries funding information (a Series of plain numbers).
 
-    Entries: ``activities``; ``with_own_funder`` (a funding row or funder participation of
-    its own); ``with_inherited_funder`` (funded only through a ``part_of`` ancestor);
-    ``no_funder`` (neither); ``share_no_own_funder`` and ``share_no_funder`` (shares of
-    activities, 0-1, before and after inheritance); ``funding_rows``;
-    ``participation_only_links`` (funder participations without a funding row);
-    ``funding_rows_with_amount``; ``currencies`` (distinct currencies of stated amounts);
-    ``funders``, ``external_funders``, ``domestic_funders`` (distinct actors with at
-    least one link of that origin).
+    Parameters
+    ----------
+    ds : Dataset
+    links : DataFrame, optional
+        :func:`funder_links` output (computed with its defaults if None).
+
+    Returns
+    -------
+    Series
+        Entries: ``activities``; ``with_own_funder`` (a funding row or funder participation
+        of its own); ``with_inherited_funder`` (funded only through a ``part_of``
+        ancestor); ``no_funder`` (neither); ``share_no_own_funder`` and ``share_no_funder``
+        (shares of activities, 0-1, before and after inheritance); ``funding_rows``;
+        ``participation_only_links`` (funder participations without a funding row);
+        ``funding_rows_with_amount``; ``currencies`` (distinct currencies of stated
+        amounts); ``funders``, ``external_funders``, ``domestic_funders`` (distinct actors
+        with at least one link of that origin).
 
     Examples
     --------
@@ -343,11 +352,21 @@ def coverage(ds, links: pd.DataFrame | None = None) -> pd.Series:
 def funders(ds, links: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return one row per funder: who it is, its origin and how much it funds.
 
-    Columns ``funder_id, name, actor_type, level, country, origin`` ("external",
-    "domestic" or "mixed" when it is external for some activities and domestic for
-    others), ``rule`` (the classification reason(s)), ``n_activities`` (distinct activities
-    funded, own links), ``n_activities_incl_inherited``, ``instruments`` (``;``-joined),
-    ``n_amount_rows``. Sorted by n_activities (descending), then funder_id.
+    Parameters
+    ----------
+    ds : Dataset
+    links : DataFrame, optional
+        :func:`funder_links` output (computed with its defaults if None).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``funder_id, name, actor_type, level, country, origin`` ("external",
+        "domestic" or "mixed" when it is external for some activities and domestic for
+        others), ``rule`` (the classification reason(s)), ``n_activities`` (distinct
+        activities funded, own links), ``n_activities_incl_inherited``, ``instruments``
+        (``;``-joined), ``n_amount_rows``. Sorted by n_activities (descending), then
+        funder_id.
 
     Examples
     --------
