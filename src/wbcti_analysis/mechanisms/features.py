@@ -248,9 +248,17 @@ def indicator_matrix(ds, mechanisms: Iterable[str] | None = None, features: Iter
     states = feature_states(mechanism_evidence(ds, ids, use_participations=use_participations))
     states = states[states["feature"].isin(feats)]
     columns = pd.MultiIndex.from_tuples(_feature_columns(ds, states, feats), names=["feature", "value"])
-    mat = pd.DataFrame(pd.NA, index=pd.Index(ids, name="mechanism_id"), columns=columns, dtype="boolean")
-    for r in states.itertuples(index=False):
-        mat.loc[r.mechanism_id, (r.feature, r.value)] = {"present": True, "absent": False}.get(r.state, pd.NA)
+    index = pd.Index(ids, name="mechanism_id")
+    if states.empty:
+        mat = pd.DataFrame(pd.NA, index=index, columns=columns, dtype="boolean")
+    else:  # one (mechanism, feature, value) row per cell: place them all at once
+        rows = index.get_indexer(states["mechanism_id"])
+        cols = columns.get_indexer(pd.MultiIndex.from_arrays([states["feature"], states["value"]]))
+        codes = np.full((len(index), len(columns)), -1, dtype=np.int8)  # -1 unknown, 1 present, 0 absent
+        codes[rows, cols] = states["state"].map({"present": 1, "absent": 0}).fillna(-1).to_numpy(dtype=np.int8)
+        mat = pd.DataFrame({c: pd.array(np.where(codes[:, k] < 0, None, codes[:, k] == 1), dtype="boolean")
+                            for k, c in enumerate(columns)}, index=index)
+        mat.columns = columns
     if complete_single_valued:
         mat = _complete_single_valued(mat)
     return mat

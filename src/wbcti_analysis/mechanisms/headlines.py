@@ -44,9 +44,8 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _compared(ds, ids: list[str]) -> Headline:
+def _compared(ds, ids: list[str], refs: list[str]) -> Headline:
     bare = _without_stated_features(ds, ids)
-    refs = [i for i in ids if i in set(foreign_references(ds, ids))]
     parts = []
     if len(ids) < 2:
         parts.append("too thin to compare: at least 2 mechanisms are needed")
@@ -214,7 +213,7 @@ def headline_figures(ds, mechanisms: Iterable[str] | None = None, features: Iter
     foreign = foreign_references(ds, ids)
     coverage = sector_coverage(ds, ids, use_participations=use_participations)
     missing = missing_sectors(coverage, exclude=foreign)
-    heads = [_compared(ds, ids)]
+    heads = [_compared(ds, ids, foreign)]
     heads += [_closest(ds, ids, dist, key, min_compared) for key in ("uk_channel", "aarhus")]
     heads += _sectors(missing, foreign)
     heads.append(_clusters(clustering, dist, min_compared))
