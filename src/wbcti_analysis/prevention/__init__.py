@@ -38,8 +38,9 @@ the package itself is only imported on use (``from wbcti_analysis import prevent
 References
 ----------
 .. [1] Caplan, G. (1964). *Principles of Preventive Psychiatry*. New York: Basic Books.
-.. [2] Radicalisation Awareness Network (2023). *Collaboration between law enforcement
-   and other stakeholders in P/CVE in the Western Balkans*. RAN Policy Support paper.
+.. [2] Makolli, F. (2023). *Enhancing collaboration between law enforcement and other
+   stakeholders in P/CVE*. Radicalisation Awareness Network (RAN Practitioners).
+   Luxembourg: Publications Office of the European Union.
 """
 from __future__ import annotations
 

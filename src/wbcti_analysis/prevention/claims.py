@@ -9,8 +9,9 @@ Pearson's chi-square with Yates' correction.
 
 References
 ----------
-.. [1] Radicalisation Awareness Network (2023). *Collaboration between law enforcement
-   and other stakeholders in P/CVE in the Western Balkans*. RAN Policy Support paper.
+.. [1] Makolli, F. (2023). *Enhancing collaboration between law enforcement and other
+   stakeholders in P/CVE*. Radicalisation Awareness Network (RAN Practitioners).
+   Luxembourg: Publications Office of the European Union.
 .. [2] Fisher, R. A. (1922). On the interpretation of chi-square from contingency tables,
    and the calculation of P. *Journal of the Royal Statistical Society*, 85(1), 87-94.
 .. [3] Yates, F. (1934). Contingency tables involving small numbers and the chi-square

@@ -1,16 +1,17 @@
 """Constants of the prevention vs R&R analyses: tiers, counting rules, duplicate weights.
 
-Tiers follow the public-health model of prevention as the sources use it (Caplan 1964,
-via the RAN collection of approaches): **primary** (whole population), **secondary**
-(identified at-risk individuals), **tertiary** (radicalised people, offenders, returning
-foreign terrorist fighters: R&R). Counter-terrorism law-enforcement work is a fourth,
-non-prevention category; activities with no tier are ``uncoded``.
+Tiers follow the public-health model of prevention (Caplan 1964) as the sources use it
+(the RAN paper speaks of primary, secondary and tertiary prevention): **primary** (whole
+population), **secondary** (identified at-risk individuals), **tertiary** (radicalised
+people, offenders, returning foreign terrorist fighters: R&R). Counter-terrorism
+law-enforcement work is a fourth, non-prevention category; activities with no tier are ``uncoded``.
 
 References
 ----------
 .. [1] Caplan, G. (1964). *Principles of Preventive Psychiatry*. New York: Basic Books.
-.. [2] Radicalisation Awareness Network (2023). *Collaboration between law enforcement
-   and other stakeholders in P/CVE in the Western Balkans*. RAN Policy Support paper.
+.. [2] Makolli, F. (2023). *Enhancing collaboration between law enforcement and other
+   stakeholders in P/CVE*. Radicalisation Awareness Network (RAN Practitioners).
+   Luxembourg: Publications Office of the European Union.
 """
 from __future__ import annotations
 

@@ -8,8 +8,9 @@ what where") matrices of humanitarian coordination.
 References
 ----------
 .. [1] Caplan, G. (1964). *Principles of Preventive Psychiatry*. New York: Basic Books.
-.. [2] Radicalisation Awareness Network (2023). *Collaboration between law enforcement
-   and other stakeholders in P/CVE in the Western Balkans*. RAN Policy Support paper.
+.. [2] Makolli, F. (2023). *Enhancing collaboration between law enforcement and other
+   stakeholders in P/CVE*. Radicalisation Awareness Network (RAN Practitioners).
+   Luxembourg: Publications Office of the European Union.
 """
 from __future__ import annotations
 

@@ -9,8 +9,9 @@ interval is a seeded percentile bootstrap over its activities (Efron & Tibshiran
 References
 ----------
 .. [1] Caplan, G. (1964). *Principles of Preventive Psychiatry*. New York: Basic Books.
-.. [2] Radicalisation Awareness Network (2023). *Collaboration between law enforcement
-   and other stakeholders in P/CVE in the Western Balkans*. RAN Policy Support paper.
+.. [2] Makolli, F. (2023). *Enhancing collaboration between law enforcement and other
+   stakeholders in P/CVE*. Radicalisation Awareness Network (RAN Practitioners).
+   Luxembourg: Publications Office of the European Union.
 .. [3] Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
    New York: Chapman & Hall.
 """
@@ -51,8 +52,9 @@ def gap_index(primary, secondary, tertiary):
     References
     ----------
     .. [1] Caplan, G. (1964). *Principles of Preventive Psychiatry*. New York: Basic Books.
-    .. [2] Radicalisation Awareness Network (2023). *Collaboration between law
-       enforcement and other stakeholders in P/CVE in the Western Balkans*.
+    .. [2] Makolli, F. (2023). *Enhancing collaboration between law enforcement and other
+       stakeholders in P/CVE*. Radicalisation Awareness Network (RAN Practitioners).
+       Luxembourg: Publications Office of the European Union.
 
     Examples
     --------

@@ -21,8 +21,12 @@ import pandas as pd
 
 from ..headlines import Headline
 from .checks import check_countries
+from .claims import rr_claim_test
+from .classifier import evaluate_tier_classifier
 from .constants import MIN_N, WB6
+from .duplicates import find_duplicates
 from .effort import DOMINANT_SHARE, _activity_frame, period_labels, source_mix, tier_weights
+from .gap import gap_table
 
 __all__ = ["headline_figures", "HEADLINE_KEYS"]
 
@@ -159,11 +163,6 @@ def headline_figures(ds, *, gap: pd.DataFrame | None = None, gap_by_source: pd.D
     >>> heads[0].caveat, heads[2].caveat[:23]
     ('Too thin (n = 3 < 5).', 'Too thin (n = 2 < 5). 1')
     """
-    from .claims import rr_claim_test
-    from .classifier import evaluate_tier_classifier
-    from .duplicates import find_duplicates
-    from .gap import gap_table
-
     sel = check_countries(ds, countries)
     if gap is None:
         gap = gap_table(ds, rule, split_year, countries=sel, n_bootstrap=n_bootstrap, seed=seed)
