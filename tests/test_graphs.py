@@ -736,3 +736,35 @@ def test_betweenness_exact_below_threshold_and_sampled_above():
     m_exact = g.actor_metrics(G, seed=5)
     m_full = g.actor_metrics(G, seed=5, betweenness_exact_max=10, betweenness_k=G.number_of_nodes())
     assert m_full["betweenness"].to_numpy() == pytest.approx(m_exact["betweenness"].to_numpy())
+
+
+def test_build_graphs_on_a_made_package(make_package):
+    """A new Albanian activity (2021): police lead, a school takes part, the ministry funds."""
+    import wbcti_analysis as w
+    from wbcti_analysis.selection import Selection
+
+    folder = make_package({
+        "activities": [{"activity_id": "a10", "title": "School safety pilot", "activity_type": "project",
+                        "countries": "AL", "level": "local", "tiers": "secondary", "themes": "education",
+                        "start_date": "2021", "end_date": "2021", "status": "completed",
+                        "description": "Fictional pilot.", "source_id": "fx1", "locator": "s9"}],
+        "participations": [
+            {"participation_id": "p90", "actor_id": "al-police", "activity_id": "a10", "role": "lead",
+             "source_id": "fx1", "locator": "s9"},
+            {"participation_id": "p91", "actor_id": "al-school", "activity_id": "a10", "role": "participant",
+             "source_id": "fx1", "locator": "s9"},
+            {"participation_id": "p92", "actor_id": "al-ministry", "activity_id": "a10", "role": "funder",
+             "source_id": "fx1", "locator": "s9"}],
+    }, mode="append")
+    ds = w.load(folder)
+    full = g.build_graphs(ds)
+    # al-police (a1, a7) and al-school (a3, a5, a8) shared nothing before a10
+    assert full.projection["al-police"]["al-school"]["activities"] == "a10"
+    assert full.projection.has_edge("al-police", "al-ministry")
+    # two new ties (police-school, police-ministry); school and ministry already share a5, now a5 and a10
+    assert full.projection.number_of_edges() == 30 + 2
+    assert full.projection["al-ministry"]["al-school"]["activities"] == "a10;a5"
+    recent = g.build_graphs(ds, Selection(countries=["AL"], start_year=2021, keep_undated=False,
+                                          roles=["lead", "participant"]))
+    assert sorted(recent.projection.edges()) == [("al-police", "al-school")]
+    assert "al-ministry" not in recent.union  # only a funder of a10: left out with the roles

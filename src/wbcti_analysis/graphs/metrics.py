@@ -81,7 +81,7 @@ def actor_metrics(G, seed: int = 42, weight: str = "weight", betweenness_exact_m
     weight : str
         Edge attribute of the tie weight.
     betweenness_exact_max, betweenness_k : int
-        Betweenness is exact up to ``betweenness_exact_max`` actors (default 2000) and
+        Betweenness is exact up to ``betweenness_exact_max`` actors (default 1000) and
         estimated from ``betweenness_k`` seeded source nodes (default 500) above
         (:func:`~wbcti_analysis.graphs.centrality.betweenness_centrality`).
 
