@@ -59,6 +59,8 @@ class TableSchema:
         Column names, in descriptor order.
     types : dict
         Table Schema type per column.
+    descs : dict
+        The descriptor entry per column.
     primary_key : list of str
     schema : pandera.DataFrameSchema
     specs : dict
@@ -71,6 +73,7 @@ class TableSchema:
     file: str
     fields: list[str]
     types: dict
+    descs: dict
     primary_key: list[str]
     schema: object
     specs: dict = field(default_factory=dict)
@@ -80,20 +83,11 @@ class TableSchema:
 
 def _parser(ftype: str, fdesc: dict):
     """A pandera Parser that reads Table Schema text the way pandas cannot coerce it alone."""
-    import pandas as pd
     import pandera.pandas as pa
 
     if ftype == "boolean":
         mapping = {**{v: True for v in true_values(fdesc)}, **{v: False for v in false_values(fdesc)}}
         return pa.Parser(lambda s: s.map(mapping).where(s.isin(list(mapping)), s))
-    if ftype in ("date", "datetime"):
-        fmt = "%Y-%m-%d" if ftype == "date" else "ISO8601"
-
-        def read(s):
-            parsed = pd.to_datetime(s, format=fmt, errors="coerce")
-            return s.astype(object).where(parsed.isna() & s.notna(), parsed.astype(object))
-
-        return pa.Parser(read)
     return None
 
 
@@ -135,6 +129,10 @@ def _column(fdesc: dict, table: TableSchema, add):
         check(pa.Check.str_length, "max_length", {"limit": cons["maxLength"]}, max_value=cons["maxLength"])
     parser = _parser(ftype, fdesc)
     dtype = PANDAS_DTYPES.get(ftype)
+    if ftype in ("date", "datetime"):  # a strict format: pandas alone would take 2017-11 as a date
+        from pandera.engines import pandas_engine
+
+        dtype = pandas_engine.DateTime(to_datetime_kwargs={"format": "%Y-%m-%d" if ftype == "date" else "ISO8601"})
     return pa.Column(dtype, checks=checks, parsers=[parser] if parser else None, coerce=dtype is not None,
                      nullable=not cons.get("required", False), unique=bool(cons.get("unique", False)),
                      report_duplicates="exclude_first", required=True, name=name)
@@ -165,7 +163,7 @@ def table_schema(res: dict, header: list[str], tables: dict, files: dict) -> Tab
     fdescs = schema_desc.get("fields", [])
     pk = as_list(schema_desc.get("primaryKey"))
     table = TableSchema(res["name"], files[res["name"]], [f["name"] for f in fdescs],
-                        {f["name"]: f.get("type", "string") for f in fdescs}, pk, None)
+                        {f["name"]: f.get("type", "string") for f in fdescs}, {f["name"]: f for f in fdescs}, pk, None)
     present = set(header)
 
     def add(spec):
@@ -179,7 +177,7 @@ def table_schema(res: dict, header: list[str], tables: dict, files: dict) -> Tab
 
             table.problems.append(Problem("datapackage.json", None, f"{res['name']}.{f['name']}", ftype,
                                           f"type not supported; supported: {', '.join(sorted(_TEXT_TYPES | set(PANDAS_DTYPES)))}"))
-            continue
+            f = {**f, "type": "any"}  # still a column of the table, checked as text
         columns[f["name"]] = _column(f, table, add)
     wide = []
 
