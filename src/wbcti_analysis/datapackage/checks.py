@@ -113,14 +113,14 @@ def partial_date_frame(s):
     """
     import pandas as pd
 
-    parts = s.astype(object).where(s.notna(), None).astype("string").str.extract(
-        r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-    y, m, d = parts[0], parts[1], parts[2]
-    earliest = pd.to_datetime(y + "-" + m.fillna("01") + "-" + d.fillna("01"), format="%Y-%m-%d", errors="coerce")
-    latest = earliest.where(d.notna(), earliest + pd.offsets.MonthEnd(0))
-    latest = latest.where(m.notna(), pd.to_datetime(y + "-12-31", format="%Y-%m-%d", errors="coerce"))
-    out = pd.DataFrame({"earliest": earliest, "latest": latest.where(earliest.notna())}, index=s.index)
-    return out.astype("datetime64[ns]")
+    text = s.astype(object).where(s.notna(), None)
+    length = text.str.len()
+    day = pd.to_datetime(text.where(length == 10), format="%Y-%m-%d", errors="coerce")
+    month = pd.to_datetime(text.where(length == 7), format="%Y-%m", errors="coerce")
+    year = pd.to_datetime(text.where(length == 4), format="%Y", errors="coerce")
+    earliest = day.fillna(month).fillna(year)
+    latest = day.fillna(month + pd.offsets.MonthEnd(0)).fillna(year + pd.offsets.YearEnd(0))
+    return pd.DataFrame({"earliest": earliest, "latest": latest}, index=s.index).astype("datetime64[ns]")
 
 
 def calendar_check(id: str, column: str, pattern: str):
