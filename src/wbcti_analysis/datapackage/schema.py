@@ -25,10 +25,10 @@ and the custom checks of :mod:`~wbcti_analysis.datapackage.checks` for the
 ``wbcti:`` extensions and partial dates. The schema is ``strict``: a column the
 descriptor does not name is reported, and so is a named column the file lacks.
 
-Measured (``benchmarks/bench_validation.py``, 2 cores, warm): the bundled package
-(1,491 rows) validates in about 0.1 s against 0.02 s for the former hand-written
-validator and 0.29 s for frictionless 5; 10x and 100x copies grow linearly (about
-0.5 s and 4 s, frictionless about 3 s and 30 s). See ``docs/validation.md``.
+Measured (``benchmarks/bench_validation.py``, CPU seconds, warm, 2-core machine): the
+bundled package (1,491 rows) validates in 0.08 s (the former hand-written validator
+0.016 s, frictionless 5 0.27 s); copies 10x and 100x larger take 0.15 s and 1.8 s
+(frictionless 0.78 s and 5.2 s), about 12 ms per 1,000 rows. See ``docs/validation.md``.
 """
 from __future__ import annotations
 
