@@ -176,10 +176,7 @@ def problems_from_report(table, failure_cases, frame) -> list[Problem]:
         ftype = table.types.get(rec.column)
         message = _NOT_A.get(ftype, f"not of type {ftype}")
         if ftype == "boolean":
-            from .descriptor import false_values, true_values
-
-            desc = table.descs[rec.column]
-            message = f"not a boolean ({true_values(desc)[0]} or {false_values(desc)[0]})"
+            message = "not a boolean ({} or {})".format(*table.boolean_labels[rec.column])
         add(int(rec.index), rec.column, _text(rec.failure_case), message)
     first_rows: dict[tuple, dict] = {}
 

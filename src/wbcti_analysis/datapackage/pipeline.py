@@ -13,8 +13,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .dataset import Dataset
 from .descriptor import DESCRIPTOR, package_dir, read_descriptor
 from .messages import DataValidationError, Problem, problems_from_report
+from .reading import read_table
+from .schema import table_schema
+from .typed import typed_frame
 
 __all__ = ["validate", "load", "check_package"]
 
@@ -38,9 +42,6 @@ def check_package(path: str | os.PathLike | None = None) -> CheckedPackage:
         If there is no ``datapackage.json`` at ``path``.
     """
     import pandera.pandas as pa
-
-    from .reading import read_table
-    from .schema import table_schema
 
     folder = package_dir(path)
     desc = read_descriptor(folder)
@@ -125,9 +126,6 @@ def load(path: str | os.PathLike | None = None):
     >>> ds.actors["sector"].dtype.name
     'category'
     """
-    from .dataset import Dataset
-    from .typed import typed_frame
-
     checked = check_package(path)
     if checked.problems:
         raise DataValidationError(checked.folder, checked.problems)

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 from . import checks as C
 from .descriptor import as_list, date_pairs, false_values, is_partial_date, true_values
+from .messages import Problem
 
 __all__ = ["TableSchema", "table_schema", "PANDAS_DTYPES"]
 
@@ -59,8 +60,8 @@ class TableSchema:
         Column names, in descriptor order.
     types : dict
         Table Schema type per column.
-    descs : dict
-        The descriptor entry per column.
+    boolean_labels : dict
+        The first true and false text of each boolean column, for messages.
     primary_key : list of str
     schema : pandera.DataFrameSchema
     specs : dict
@@ -73,7 +74,7 @@ class TableSchema:
     file: str
     fields: list[str]
     types: dict
-    descs: dict
+    boolean_labels: dict
     primary_key: list[str]
     schema: object
     specs: dict = field(default_factory=dict)
@@ -163,7 +164,7 @@ def table_schema(res: dict, header: list[str], tables: dict, files: dict) -> Tab
     fdescs = schema_desc.get("fields", [])
     pk = as_list(schema_desc.get("primaryKey"))
     table = TableSchema(res["name"], files[res["name"]], [f["name"] for f in fdescs],
-                        {f["name"]: f.get("type", "string") for f in fdescs}, {f["name"]: f for f in fdescs}, pk, None)
+                        {f["name"]: f.get("type", "string") for f in fdescs}, {f["name"]: (true_values(f)[0], false_values(f)[0]) for f in fdescs if f.get("type") == "boolean"}, pk, None)
     present = set(header)
 
     def add(spec):
@@ -173,8 +174,6 @@ def table_schema(res: dict, header: list[str], tables: dict, files: dict) -> Tab
     for f in fdescs:
         ftype = f.get("type", "string")
         if ftype not in _TEXT_TYPES and ftype not in PANDAS_DTYPES:
-            from .messages import Problem
-
             table.problems.append(Problem("datapackage.json", None, f"{res['name']}.{f['name']}", ftype,
                                           f"type not supported; supported: {', '.join(sorted(_TEXT_TYPES | set(PANDAS_DTYPES)))}"))
             f = {**f, "type": "any"}  # still a column of the table, checked as text
