@@ -20,7 +20,7 @@ from .reading import read_table
 from .schema import table_schema
 from .typed import typed_frame
 
-__all__ = ["validate", "load", "check_package"]
+__all__ = ["validate", "load", "check_package", "CheckedPackage"]
 
 
 @dataclass
