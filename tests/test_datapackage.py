@@ -143,6 +143,11 @@ BAD_INPUT = [
      ["sources.csv: not UTF-8 text"], 1, None),
     ("column-twice", [_header("claims", "note", "value")],
      ["claims.csv, row 1: a column name appears twice in the header"], None, None),
+    # a type error must not hide the range checks of the rest of its column
+    ("wrong-type-and-out-of-range-in-one-column", [_replace("activities", "completed,1,Regular", "completed,one,Regular"),
+                                                   _replace("activities", "unknown,,Forum", "unknown,11,Forum")],
+     ["activities.csv, row 2, column 'ipa_objective': 'one': not an integer",
+      "activities.csv, row 9, column 'ipa_objective': '11': above the maximum 10"], 2, 2),
     # caught now, not before: Table Schema's booleans are true/false/1/0 (the old validator took yes/no)
     ("boolean-yes", [_replace("mechanisms", "local,false,Local multi-agency", "local,yes,Local multi-agency")],
      ["mechanisms.csv, row 2, column 'reference_model': 'yes': not a boolean (true or false)"], 1, 2),
