@@ -56,6 +56,17 @@ def list_check(id: str, column: str, spec_list: dict):
         The list column.
     spec_list : dict
         The field's ``wbcti:list``: ``enum`` and ``delimiter`` (default ``;``).
+
+    Returns
+    -------
+    tuple of (pandera.Check, CheckSpec)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check, spec = list_check("t.c:list", "c", {"enum": ["AL", "XK"]})
+    >>> check(pd.Series(["AL;XK", "AL;KS", "XK;XK", None], index=[2, 3, 4, 5])).check_output.tolist()
+    [True, False, False, True]
     """
     delimiter = spec_list.get("delimiter", ";")
     allowed = list(spec_list["enum"])
@@ -157,6 +168,18 @@ def foreign_key_check(id: str, fields: list[str], target, ref_file: str, ref_fie
     ----------
     target : pandas.DataFrame
         The referenced table's key columns (``ref_fields``), as read.
+
+    Returns
+    -------
+    tuple of (pandera.Check, CheckSpec)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> actors = pd.DataFrame({"actor_id": ["a", "b"]})
+    >>> check, spec = foreign_key_check("p:fk", ["actor_id"], actors, "actors.csv", ["actor_id"])
+    >>> check(pd.DataFrame({"actor_id": ["a", "zz", None]})).check_output.tolist()
+    [True, False, True]
     """
     import pandas as pd
 
