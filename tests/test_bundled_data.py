@@ -7,22 +7,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import BUNDLED_DIR as DATA
+from conftest import SOURCES_DIR as SOURCES
 
 import wbcti_analysis as w
-
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-SOURCES = ROOT.parent / "shared" / "sources"
-WB6 = ["AL", "BA", "XK", "ME", "MK", "RS"]
+from wbcti_analysis.datapackage import WESTERN_BALKANS as WB6
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return w.load()
+def ds(bundled_ds):
+    return bundled_ds
 
 
 def test_bundled_package_is_valid(ds):
-    assert ds.path.resolve() == DATA.resolve()
+    assert w.bundled_data_path().resolve() == DATA.resolve() == ds.path.resolve()
     assert w.validate() == []
 
 
@@ -101,7 +99,7 @@ def _words(text: str) -> list[str]:
 
 
 @pytest.mark.skipif(not SOURCES.is_dir(), reason="../shared/sources is not beside the checkout")
-def test_rows_are_in_own_words():
+def test_rows_are_in_own_words(ds):
     """No description or note repeats a run of 10 or more consecutive words of a source document.
 
     Titles and names are exempt: they keep the proper names of publications and projects.
@@ -112,7 +110,6 @@ def test_rows_are_in_own_words():
         words = _words(src.read_text(encoding="utf-8"))
         grams.update(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
     copied = []
-    ds = w.load()
     for name, df in ds.tables.items():
         for col in ("description", "note"):
             if col not in df:

@@ -5,11 +5,15 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import NOTEBOOKS_DIR
 
 from wbcti_analysis.runner import default_notebooks_dir, discover
 
-NOTEBOOKS = default_notebooks_dir()
-COLLECTION = discover(NOTEBOOKS)
+COLLECTION = discover(NOTEBOOKS_DIR)
+
+
+def test_the_runner_finds_the_notebooks_of_the_checkout():
+    assert default_notebooks_dir().resolve() == NOTEBOOKS_DIR.resolve()
 
 
 def test_the_four_questions_are_in_the_collection():

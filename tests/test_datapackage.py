@@ -143,6 +143,11 @@ BAD_INPUT = [
      ["sources.csv: not UTF-8 text"], 1, None),
     ("column-twice", [_header("claims", "note", "value")],
      ["claims.csv, row 1: a column name appears twice in the header"], None, None),
+    # a type error must not hide the range checks of the rest of its column
+    ("wrong-type-and-out-of-range-in-one-column", [_replace("activities", "completed,1,Regular", "completed,one,Regular"),
+                                                   _replace("activities", "unknown,,Forum", "unknown,11,Forum")],
+     ["activities.csv, row 2, column 'ipa_objective': 'one': not an integer",
+      "activities.csv, row 9, column 'ipa_objective': '11': above the maximum 10"], 2, 2),
     # caught now, not before: Table Schema's booleans are true/false/1/0 (the old validator took yes/no)
     ("boolean-yes", [_replace("mechanisms", "local,false,Local multi-agency", "local,yes,Local multi-agency")],
      ["mechanisms.csv, row 2, column 'reference_model': 'yes': not a boolean (true or false)"], 1, 2),
@@ -341,3 +346,31 @@ def test_datapackage_import_is_light():
             "print(','.join(m for m in ('pandas', 'pandera', 'frictionless') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_table_schema_types_are_read_and_checked(make_package):
+    """date, datetime, year, number and boolean (with its own trueValues) from the descriptor; unknown types refused."""
+    pkg = make_package()
+    desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    desc["resources"].append({"name": "extra", "path": "extra.csv", "schema": {"fields": [
+        {"name": "d", "type": "date"}, {"name": "t", "type": "datetime"}, {"name": "y", "type": "year"},
+        {"name": "n", "type": "number"}, {"name": "b", "type": "boolean", "trueValues": ["yes"], "falseValues": ["no"]}]}})
+    (pkg / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    (pkg / "extra.csv").write_text("d,t,y,n,b\n2017-11-07,2017-11-07T10:00:00,2017,1.5,yes\n"
+                                   "2017-11,soon,17x,abc,true\n", encoding="utf-8")
+    assert _messages(pkg) == [
+        "extra.csv, row 3, column 'd': '2017-11': not a full date (YYYY-MM-DD)",
+        "extra.csv, row 3, column 't': 'soon': not a date and time (YYYY-MM-DDThh:mm:ss)",
+        "extra.csv, row 3, column 'y': '17x': not a year (YYYY)",
+        "extra.csv, row 3, column 'n': 'abc': not a number",
+        "extra.csv, row 3, column 'b': 'true': not a boolean (yes or no)"]
+    (pkg / "extra.csv").write_text("d,t,y,n,b\n2017-11-07,2017-11-07T10:00:00,2017,1.5,yes\n,,,,no\n", encoding="utf-8")
+    extra = w.load(pkg).extra
+    assert extra.loc[0, "d"] == pd.Timestamp("2017-11-07") and extra.loc[0, "t"] == pd.Timestamp("2017-11-07 10:00")
+    assert extra["y"].tolist()[0] == 2017 and extra["n"].tolist()[0] == 1.5
+    assert extra["b"].tolist() == [True, False]
+    desc["resources"][-1]["schema"]["fields"].append({"name": "where", "type": "geopoint"})
+    (pkg / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    (pkg / "extra.csv").write_text("d,t,y,n,b,where\n2017-11-07,,,,,\n", encoding="utf-8")
+    msgs = _messages(pkg)
+    assert len(msgs) == 1 and msgs[0].startswith("datapackage.json, column 'extra.where': 'geopoint': type not supported")

@@ -56,6 +56,17 @@ def list_check(id: str, column: str, spec_list: dict):
         The list column.
     spec_list : dict
         The field's ``wbcti:list``: ``enum`` and ``delimiter`` (default ``;``).
+
+    Returns
+    -------
+    tuple of (pandera.Check, CheckSpec)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check, spec = list_check("t.c:list", "c", {"enum": ["AL", "XK"]})
+    >>> check(pd.Series(["AL;XK", "AL;KS", "XK;XK", None], index=[2, 3, 4, 5])).check_output.tolist()
+    [True, False, False, True]
     """
     delimiter = spec_list.get("delimiter", ";")
     allowed = list(spec_list["enum"])
@@ -113,14 +124,14 @@ def partial_date_frame(s):
     """
     import pandas as pd
 
-    parts = s.astype(object).where(s.notna(), None).astype("string").str.extract(
-        r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-    y, m, d = parts[0], parts[1], parts[2]
-    earliest = pd.to_datetime(y + "-" + m.fillna("01") + "-" + d.fillna("01"), format="%Y-%m-%d", errors="coerce")
-    latest = earliest.where(d.notna(), earliest + pd.offsets.MonthEnd(0))
-    latest = latest.where(m.notna(), pd.to_datetime(y + "-12-31", format="%Y-%m-%d", errors="coerce"))
-    out = pd.DataFrame({"earliest": earliest, "latest": latest.where(earliest.notna())}, index=s.index)
-    return out.astype("datetime64[ns]")
+    text = s.astype(object).where(s.notna(), None)
+    length = text.str.len()
+    day = pd.to_datetime(text.where(length == 10), format="%Y-%m-%d", errors="coerce")
+    month = pd.to_datetime(text.where(length == 7), format="%Y-%m", errors="coerce")
+    year = pd.to_datetime(text.where(length == 4), format="%Y", errors="coerce")
+    earliest = day.fillna(month).fillna(year)
+    latest = day.fillna(month + pd.offsets.MonthEnd(0)).fillna(year + pd.offsets.YearEnd(0))
+    return pd.DataFrame({"earliest": earliest, "latest": latest}, index=s.index).astype("datetime64[ns]")
 
 
 def calendar_check(id: str, column: str, pattern: str):
@@ -157,6 +168,18 @@ def foreign_key_check(id: str, fields: list[str], target, ref_file: str, ref_fie
     ----------
     target : pandas.DataFrame
         The referenced table's key columns (``ref_fields``), as read.
+
+    Returns
+    -------
+    tuple of (pandera.Check, CheckSpec)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> actors = pd.DataFrame({"actor_id": ["a", "b"]})
+    >>> check, spec = foreign_key_check("p:fk", ["actor_id"], actors, "actors.csv", ["actor_id"])
+    >>> check(pd.DataFrame({"actor_id": ["a", "zz", None]})).check_output.tolist()
+    [True, False, True]
     """
     import pandas as pd
 

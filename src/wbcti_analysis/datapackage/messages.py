@@ -173,8 +173,18 @@ def problems_from_report(table, failure_cases, frame) -> list[Problem]:
     coerce = fc[fc["check"].astype(str).str.startswith("coerce_dtype(")]
     bad_type_columns = set(coerce["column"])
     for rec in coerce.itertuples(index=False):
-        add(int(rec.index), rec.column, _text(rec.failure_case), _NOT_A.get(table.types.get(rec.column), "wrong type"))
-    pk_first = None
+        ftype = table.types.get(rec.column)
+        message = _NOT_A.get(ftype, f"not of type {ftype}")
+        if ftype == "boolean":
+            message = "not a boolean ({} or {})".format(*table.boolean_labels[rec.column])
+        add(int(rec.index), rec.column, _text(rec.failure_case), message)
+    first_rows: dict[tuple, dict] = {}
+
+    def first_row(columns: list[str], key: tuple):
+        if tuple(columns) not in first_rows:
+            first_rows[tuple(columns)] = _first_rows(frame, columns)
+        return first_rows[tuple(columns)].get(key)
+
     for rec in fc.itertuples(index=False):
         check = str(rec.check)
         row = None if rec.index is None or rec.index != rec.index else int(rec.index)
@@ -188,15 +198,13 @@ def problems_from_report(table, failure_cases, frame) -> list[Problem]:
         elif check == "not_nullable":
             add(row, rec.column, None, "required value is empty")
         elif check == "field_uniqueness":
-            first = _first_rows(frame, [rec.column]).get((value,))
-            add(row, rec.column, value, f"duplicate value (first at row {first})")
+            add(row, rec.column, value, f"duplicate value (first at row {first_row([rec.column], (value,))})")
         elif check == "multiple_fields_uniqueness":
-            if pk_first is None:
-                pk_first = _first_rows(frame, table.primary_key)
             if rec.column != table.primary_key[0]:
                 continue  # one problem per duplicate key, not one per key column
             key = tuple(frame.at[row, c] for c in table.primary_key)
-            add(row, ",".join(table.primary_key), ",".join(key), f"duplicate primary key (first at row {pk_first.get(key)})")
+            add(row, ",".join(table.primary_key), ",".join(key),
+                f"duplicate primary key (first at row {first_row(table.primary_key, key)})")
         elif check in table.specs:
             spec = table.specs[check]
             if row is None:

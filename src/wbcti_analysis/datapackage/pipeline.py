@@ -13,10 +13,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .dataset import Dataset
 from .descriptor import DESCRIPTOR, package_dir, read_descriptor
 from .messages import DataValidationError, Problem, problems_from_report
+from .reading import read_table
+from .schema import table_schema
+from .typed import typed_frame
 
-__all__ = ["validate", "load", "check_package"]
+__all__ = ["validate", "load", "check_package", "CheckedPackage"]
 
 
 @dataclass
@@ -39,9 +43,6 @@ def check_package(path: str | os.PathLike | None = None) -> CheckedPackage:
     """
     import pandera.pandas as pa
 
-    from .reading import read_table
-    from .schema import table_schema
-
     folder = package_dir(path)
     desc = read_descriptor(folder)
     problems: list[Problem] = []
@@ -62,12 +63,36 @@ def check_package(path: str | os.PathLike | None = None) -> CheckedPackage:
         try:
             out[t.name] = table.schema.validate(t.frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
-            problems.extend(problems_from_report(table, exc.failure_cases, t.frame))
+            problems.extend(problems_from_report(table, _with_retry(table, t.frame, exc.failure_cases), t.frame))
     order = {t.file: i for i, t in enumerate(raw.values())}
     columns = {t.file: {c: i for i, c in enumerate(t.header)} for t in raw.values()}
     problems.sort(key=lambda p: (order.get(p.file, -1), p.row or 0,
                                  columns.get(p.file, {}).get((p.column or "").split(",")[0], -1)))
     return CheckedPackage(folder, desc, out, problems)
+
+
+def _with_retry(table, frame, report):
+    """Return pandera's report, completed where a type error hid the other checks of its column.
+
+    pandera runs a column's checks (``minimum``, ``maximum``, ...) only once the whole column
+    could be coerced to its type; so the table is validated once more with the cells of the
+    wrong type left empty, and both reports are given to the formatter (which keeps the
+    type error of those cells, and one problem per cell).
+    """
+    import pandas as pd
+    import pandera.pandas as pa
+
+    wrong = report[report["check"].astype(str).str.startswith("coerce_dtype(")]
+    if wrong.empty:
+        return report
+    retry = frame.copy()
+    for column, rows in wrong.groupby("column")["index"]:
+        retry.loc[rows.astype("int64").unique(), column] = None
+    try:
+        table.schema.validate(retry, lazy=True)
+    except pa.errors.SchemaErrors as again:
+        return pd.concat([report, again.failure_cases], ignore_index=True)
+    return report
 
 
 def validate(path: str | os.PathLike | None = None) -> list[Problem]:
@@ -125,9 +150,6 @@ def load(path: str | os.PathLike | None = None):
     >>> ds.actors["sector"].dtype.name
     'category'
     """
-    from .dataset import Dataset
-    from .typed import typed_frame
-
     checked = check_package(path)
     if checked.problems:
         raise DataValidationError(checked.folder, checked.problems)

@@ -64,35 +64,36 @@ def read_table(folder: Path, res: dict, problems: list[Problem]) -> RawTable:
     rows: list[list[str]] = []
     lines: list[int] = []
     width = len(header)
-    start = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(Problem(file, reader.line_num, None, None, f"broken CSV: {exc}"))
-            break
-        line = start + 1
-        start = reader.line_num
-        if not row or len(row) == 1 and row[0] == "":
-            continue  # blank line
-        if len(row) != width:
-            problems.append(Problem(file, line, None, None, f"broken CSV: {len(row)} cells but the header has {width}"))
-            continue
-        rows.append(row)
-        lines.append(line)
+    previous = 1
+    try:
+        for row in reader:
+            line = previous + 1
+            previous = reader.line_num
+            if not row or len(row) == 1 and row[0] == "":
+                continue  # blank line
+            if len(row) != width:
+                problems.append(Problem(file, line, None, None,
+                                        f"broken CSV: {len(row)} cells but the header has {width}"))
+                continue
+            rows.append(row)
+            lines.append(line)
+    except csv.Error as exc:
+        problems.append(Problem(file, reader.line_num, None, None, f"broken CSV: {exc}"))
     keep = [i for i, h in enumerate(header) if h not in header[:i]]  # a repeated column: the first one
-    frame = pd.DataFrame([[r[i] for i in keep] for r in rows] if len(keep) < width else rows,
-                         columns=[header[i] for i in keep], index=pd.Index(lines, dtype="int64"), dtype=object)
-    if len(rows) == 0:
-        frame = pd.DataFrame({header[i]: pd.Series(dtype=object) for i in keep}, index=pd.Index([], dtype="int64"))
+    if len(keep) < width:
+        rows = [[r[i] for i in keep] for r in rows]
+    names = [header[i] for i in keep]
+    if rows:
+        frame = pd.DataFrame(rows, columns=names, index=pd.Index(lines, dtype="int64"), dtype=object)
+    else:
+        frame = pd.DataFrame({n: pd.Series(dtype=object) for n in names}, index=pd.Index([], dtype="int64"))
     empty = set(missing_values(res))
     for col in frame.columns:
         s = frame[col]
-        blank = s.isin(empty) | (s.str.strip() == "")
-        if blank.any():
-            frame[col] = s.where(~blank, None)
+        # Missing values and blank cells (spaces only) are NA; each distinct text is looked at once.
+        blank = [v for v in pd.unique(s.to_numpy()) if v in empty or not v.strip()]
+        if blank:
+            frame[col] = s.where(~s.isin(blank), None)
     table.header = header
     table.frame = frame
     return table
