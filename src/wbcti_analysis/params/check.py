@@ -180,9 +180,9 @@ def check_notebook_parameters(notebook: str, namespace: Mapping[str, Any], ds=No
                               for m in missing], decl.notebook)
     values = {p.name: namespace[p.name] for p in decl.params}
     if ds is None:
-        from ..notebook import load_data
+        from ..datapackage import load
 
-        ds = load_data(values.get("data_path", ""))
+        ds = load(values.get("data_path") or None)  # as notebook.load_data: empty means the bundled package
     checked = require(decl, values, ds)
     for w in checked.warnings:
         print(f"note: {w}")
