@@ -443,7 +443,8 @@ def test_index_escapes_and_formats():
 
 def test_history_lists_kind_notebooks_and_non_default_parameters():
     runs = [
-        {"run_id": "r2", "kind": "ad hoc", "status": "complete", "headline_changes": None, "notebooks": [
+        {"run_id": "r2", "kind": "ad hoc", "status": "complete", "headline_changes": None,
+         "comparison": {"compared_with": None, "reference": "r1"}, "notebooks": [
             {"stem": "01-coordination-graph", "status": "ok", "non_default": {"countries": ["<XK>"]}}]},
         {"run_id": "r1", "kind": "scheduled", "status": "complete", "headline_changes": 0, "notebooks": [
             {"stem": "01-coordination-graph", "status": "ok", "non_default": {}},
