@@ -19,7 +19,7 @@ import pytest
 
 import wbcti_analysis
 
-from conftest import BUNDLED_DIR, FIXTURE_DIR, NOTEBOOKS_DIR, TEST_NOTEBOOKS_DIR
+from conftest import BUNDLED_DIR, FIXTURE_DIR, TEST_NOTEBOOKS_DIR
 from wbcti_analysis import runner
 from wbcti_analysis.cli import main
 from wbcti_analysis.datapackage import data_hash
@@ -441,8 +441,40 @@ def test_index_escapes_and_formats():
     assert format_value(1234567) == "1,234,567" and format_value(0.123456) == "0.1235" and format_value(None) == "–"
 
 
+def test_history_lists_kind_notebooks_and_non_default_parameters():
+    runs = [
+        {"run_id": "r2", "kind": "ad hoc", "status": "complete", "headline_changes": None,
+         "comparison": {"compared_with": None, "reference": "r1"}, "notebooks": [
+            {"stem": "01-coordination-graph", "status": "ok", "non_default": {"countries": ["<XK>"]}}]},
+        {"run_id": "r1", "kind": "scheduled", "status": "complete", "headline_changes": 0, "notebooks": [
+            {"stem": "01-coordination-graph", "status": "ok", "non_default": {}},
+            {"stem": "02-donor-dependency", "status": "failed", "non_default": {}}]},
+    ]
+    page = render_history(runs, latest="r1")
+    rows = page.split("<tr>")[2:]
+    assert "ad hoc" in rows[0] and "<code>01: countries</code>&nbsp;=&nbsp;[&#34;&lt;XK&gt;&#34;]" in rows[0]
+    assert "not compared" in rows[0]
+    assert "(latest)" in rows[1] and "02-donor-dependency (failed)" in rows[1] and ">defaults<" in rows[1]
+    assert 'Latest scheduled run of the whole collection: <a href="r1/index.html">r1</a>' in page
+
+
 def test_import_stays_light():
     code = ("import sys, wbcti_analysis, wbcti_analysis.runner, wbcti_analysis.report, wbcti_analysis.cli; "
             "heavy = {'papermill', 'nbconvert', 'pandas', 'nbformat'} & set(sys.modules); "
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_report_does_not_import_the_runner():
+    """A one-way dependency: the run package renders pages through report, never the reverse."""
+    code = ("import sys, wbcti_analysis.report, wbcti_analysis.report.pages; "
+            "back = {'wbcti_analysis.run', 'wbcti_analysis.runner'} & set(sys.modules); assert not back, back")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("package", ["run", "report", "params"])
+def test_modules_stay_small(package):
+    folder = Path(wbcti_analysis.__file__).parent / package
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in folder.glob("*.py")}
+    assert sizes and max(sizes.values()) <= 500, sizes
+

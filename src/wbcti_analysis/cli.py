@@ -29,7 +29,7 @@ RUN_DESCRIPTION = """\
 Execute notebooks of the collection (all by default) through papermill into a new run
 folder OUTPUT/<run-id>/ holding, per notebook, the executed .ipynb, an HTML page (code
 hidden unless --show-code), its headline figures and exported files; plus index.html (status,
-duration, parameters, headline figures and what changed since the previous complete run)
+duration, parameters, headline figures and what changed since the previous comparable run)
 and manifest.json (times, versions, git commit, data hash, parameters, errors).
 
 OUTPUT/latest points at the newest complete scheduled run: the whole collection with its

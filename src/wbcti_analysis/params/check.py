@@ -16,9 +16,27 @@ __all__ = ["check", "check_all", "require", "check_notebook_parameters", "Checke
 
 
 def declaration(notebook: str | NotebookParams) -> NotebookParams:
-    """The declaration of ``notebook`` (its stem, e.g. ``"01-coordination-graph"``, or file name).
+    """The declaration of a notebook's parameters.
 
-    Raises KeyError naming the declared notebooks.
+    Parameters
+    ----------
+    notebook : str or NotebookParams
+        The notebook's stem (``"01-coordination-graph"``) or file name; a declaration is
+        returned as it is.
+
+    Returns
+    -------
+    NotebookParams
+
+    Raises
+    ------
+    KeyError
+        Naming the declared notebooks, when ``notebook`` is not one of them.
+
+    Examples
+    --------
+    >>> [p.name for p in declaration("02-donor-dependency.ipynb").params][:3]
+    ['data_path', 'countries', 'start_year']
     """
     if isinstance(notebook, NotebookParams):
         return notebook
@@ -38,12 +56,33 @@ def _case_hint(bad: list[str], ok: list[str]) -> str:
 
 
 def check_all(notebook: str | NotebookParams, values: Mapping[str, Any], ds=None) -> tuple[list[str], list[str]]:
-    """``(problems, warnings)`` of ``values`` (missing names take their defaults).
+    """Check parameter values; return the problems and the warnings.
 
-    Package-dependent rules (countries the package has, funder / network / mechanism ids,
-    enums of its ``datapackage.json``) are checked only when ``ds`` is given. A default
-    that the package does not have (the bundled network ids on another package) is a
-    warning, not a problem: the user did not choose it.
+    Parameters
+    ----------
+    notebook : str or NotebookParams
+        The notebook (see :func:`declaration`).
+    values : mapping
+        Parameter values by name; missing names take their declared defaults.
+    ds : Dataset, optional
+        The data package. Package-dependent rules (countries the package has, funder /
+        network / mechanism ids, enums of its ``datapackage.json``) are checked only when
+        it is given.
+
+    Returns
+    -------
+    problems : list of str
+        One message per problem, in declaration order: ``"<notebook>: <parameter>:
+        <bad value and what is allowed>"``; unknown names first, cross-field rules last
+        (checked only when every value has the right type and range).
+    warnings : list of str
+        A default that the package does not have (the bundled network ids on another
+        package): not a problem, since the user did not choose it.
+
+    Examples
+    --------
+    >>> check_all("03-prevention-vs-rr", {"seed": -1})
+    (['03-prevention-vs-rr: seed: -1 is out of range; allowed: >= 0'], [])
     """
     decl = declaration(notebook)
     nb = decl.notebook
@@ -97,6 +136,13 @@ def check_all(notebook: str | NotebookParams, values: Mapping[str, Any], ds=None
 def check(notebook: str | NotebookParams, values: Mapping[str, Any], ds=None) -> list[str]:
     """Every problem of ``values`` for ``notebook``, one message each (empty list: all fine).
 
+    The library's argument check: ``problems = check(notebook, values, ds)``; see
+    :func:`check_all` for the parameters and the message format.
+
+    Returns
+    -------
+    list of str
+
     Examples
     --------
     >>> check("01-coordination-graph", {"weighting": "bogus", "start_year": 2019, "end_year": 2015})
@@ -135,6 +181,17 @@ class CheckedParameters:
 def require(notebook: str | NotebookParams, values: Mapping[str, Any], ds=None) -> CheckedParameters:
     """Check ``values`` and return them with the derived values; raise on any problem.
 
+    Parameters
+    ----------
+    notebook, values, ds
+        As for :func:`check_all`.
+
+    Returns
+    -------
+    CheckedParameters
+        Every declared value (defaults filled in), the notebook's ``Selection`` and its
+        derived values.
+
     Raises
     ------
     ParameterError
@@ -171,7 +228,25 @@ def check_notebook_parameters(notebook: str, namespace: Mapping[str, Any], ds=No
     checks it against the declaration and the data package ``ds`` (loaded from the
     ``data_path`` parameter when not given) and raises one :class:`ParameterError`
     listing every problem. Warnings (e.g. default network ids the package does not have)
-    are printed. Returns the :class:`CheckedParameters`.
+    are printed.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's stem, e.g. ``"01-coordination-graph"``.
+    namespace : mapping
+        The notebook's ``globals()`` after its parameters cell (and papermill's injected one).
+    ds : Dataset, optional
+        The loaded data package; loaded from ``namespace["data_path"]`` when None.
+
+    Returns
+    -------
+    CheckedParameters
+
+    Raises
+    ------
+    ParameterError
+        Listing every problem, or every declared parameter missing from ``namespace``.
     """
     decl = declaration(notebook)
     missing = [p.name for p in decl.params if p.name not in namespace]
@@ -180,9 +255,9 @@ def check_notebook_parameters(notebook: str, namespace: Mapping[str, Any], ds=No
                               for m in missing], decl.notebook)
     values = {p.name: namespace[p.name] for p in decl.params}
     if ds is None:
-        from ..notebook import load_data
+        from ..datapackage import load
 
-        ds = load_data(values.get("data_path", ""))
+        ds = load(values.get("data_path") or None)  # as notebook.load_data: empty means the bundled package
     checked = require(decl, values, ds)
     for w in checked.warnings:
         print(f"note: {w}")

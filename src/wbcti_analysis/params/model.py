@@ -191,10 +191,9 @@ class Param:
         if not kind and type_text in ("None", "") and default is not ...:
             kind = {bool: "bool", int: "int", float: "float", str: "str", list: "list", dict: "dict",
                     tuple: "list"}.get(type(default), "")
-        items = "str" if kind == "list" and type_text == "list" and all(
-            isinstance(v, str) for v in (default if isinstance(default, list) else [])) else "any"
+        # an undeclared list may hold anything: only the declaration says "list of strings"
         return cls(entry["name"], kind, None if default is ... else default, str(entry.get("help") or ""),
-                   items=items, default_text=default_text)
+                   items="any", default_text=default_text)
 
 
 Rule = Callable[[dict], "list[str]"]

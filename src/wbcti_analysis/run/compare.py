@@ -30,6 +30,11 @@ def signature(manifest: dict) -> dict | None:
     """What must be equal for two runs to be compared: notebooks, non-default parameters, data hash.
 
     None for a manifest written before runs recorded their non-default parameters.
+
+    Examples
+    --------
+    >>> signature({"data": {"hash": "ab"}, "notebooks": [{"stem": "01-x", "non_default": {"top_n": 5}}]})
+    {'notebooks': ['01-x'], 'parameters': {'01-x': {'top_n': 5}}, 'data_hash': 'ab'}
     """
     nbs = manifest.get("notebooks") or []
     if any("non_default" not in nb for nb in nbs):
@@ -75,7 +80,15 @@ def choose_comparison(current: dict, runs: list[dict], latest_id: str | None) ->
 
 
 def describe_differences(current: dict, other: dict) -> list[str]:
-    """Why ``current`` is not compared with ``other``: notebooks, parameters, data hash (texts)."""
+    """Why ``current`` is not compared with ``other``: notebooks, parameters, data hash (texts).
+
+    Examples
+    --------
+    >>> a = {"data": {"hash": "1"}, "notebooks": [{"stem": "01-x", "non_default": {"countries": ["FR"]}}]}
+    >>> b = {"run_id": "r1", "data": {"hash": "1"}, "notebooks": [{"stem": "01-x", "non_default": {"countries": ["XK"]}}]}
+    >>> describe_differences(a, b)
+    ['parameters of 01-x: countries = ["FR"] here, ["XK"] in run r1']
+    """
     out = []
     rid = other.get("run_id")
     mine = {nb["stem"]: nb for nb in current.get("notebooks", [])}
@@ -106,7 +119,14 @@ def describe_differences(current: dict, other: dict) -> list[str]:
 
 
 def code_differences(current: dict, other: dict) -> list[str]:
-    """How the code of ``current`` differs from ``other``'s: project version, commit, notebooks."""
+    """How the code of ``current`` differs from ``other``'s: project version, commit, notebooks.
+
+    Examples
+    --------
+    >>> code_differences({"project": {"version": "0.2"}, "notebooks": [{"stem": "01-x", "notebook_hash": "b"}]},
+    ...                  {"run_id": "r1", "project": {"version": "0.1"}, "notebooks": [{"stem": "01-x", "notebook_hash": "a"}]})
+    ['project version 0.2 here, 0.1 in run r1', 'notebook(s) edited since run r1: 01-x']
+    """
     out = []
     rid = other.get("run_id")
     p1, p2 = current.get("project") or {}, other.get("project") or {}
@@ -136,6 +156,14 @@ def compare_headlines(current: dict, previous: dict | None, complete: bool = Tru
     ``previous=None`` with ``compared=True``: every row is ``"new"``. ``complete=False``
     (the notebook failed) lists no "removed" rows: the figures it did not record were not
     reached rather than removed.
+
+    Examples
+    --------
+    >>> rows = compare_headlines({"n": {"value": 12}}, {"n": {"value": 10}, "old": {"value": 1}})
+    >>> [(r["key"], r["change"], r["difference"]) for r in rows]
+    [('n', 'changed', 2), ('old', 'removed', None)]
+    >>> compare_headlines({"n": {"value": 12}}, None, compared=False)[0]["change"]
+    'not compared'
     """
     rows = []
     for key, entry in current.items():
