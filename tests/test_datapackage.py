@@ -42,7 +42,7 @@ def _messages(path: Path) -> list[str]:
 def test_fixture_loads_with_typed_tables():
     ds = w.load(FIXTURE)
     assert list(ds.tables) == ["sources", "actors", "activities", "participations", "funding", "relations",
-                               "mechanisms", "mechanism_features", "figures", "claims"]
+                               "mechanisms", "mechanism_features", "figures", "claims", "source_refs"]
     assert len(ds.actors) == 12 and len(ds.activities) == 9 and len(ds.participations) == 27
     # enums are categoricals carrying every allowed value
     assert isinstance(ds.actors["sector"].dtype, pd.CategoricalDtype)
