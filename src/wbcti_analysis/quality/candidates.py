@@ -105,7 +105,7 @@ def name_similarity(a: str, b: str) -> float:
     >>> name_similarity("Municipal Safety Councils (Kosovo)", "Municipal safety councils, Kosovo")
     1.0
     >>> round(name_similarity("Kosovo Police", "Albanian State Police"), 2)
-    0.33
+    0.47
     """
     ta, tb = _tokens(a), _tokens(b)
     jac = len(ta & tb) / len(ta | tb) if ta | tb else 0.0
