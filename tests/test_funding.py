@@ -93,7 +93,7 @@ def build_mini(folder: Path) -> Path:
     shutil.copy(FIXTURE / "sources.csv", folder / "sources.csv")
     desc = json.loads((folder / "datapackage.json").read_text())
     fields = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in desc["resources"]}
-    prov = {"source_id": "fx1", "locator": "t"}
+    prov = {"source_id": "fx1", "locator": "t", "evidence": "stated"}  # evidence: ignored by tables without it
     tables = {
         "actors": [dict(actor_id=a, name=a.upper(), actor_type=t, sector=s, level=lv, country=c, parent_id=p, **prov)
                    for a, t, s, lv, c, p in _ACTORS],

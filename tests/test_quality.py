@@ -232,3 +232,11 @@ def test_quality_module_keeps_the_package_import_light():
             "print(sorted(m for m in ('pandas', 'sklearn', 'numpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_funding_rows_and_their_funder_participations_agree_on_evidence(bundled_ds):
+    p = bundled_ds.participations[bundled_ds.participations["role"] == "funder"]
+    ev = {(a, b): str(e) for a, b, e in zip(p["actor_id"], p["activity_id"], p["evidence"])}
+    f = bundled_ds.funding
+    assert [fid for fid, a, b, e in zip(f["funding_id"], f["funder_id"], f["activity_id"], f["evidence"])
+            if ev.get((a, b)) != str(e)] == []
