@@ -230,17 +230,23 @@ def _locator_problems(ds, texts: dict):
     import pandas as pd
 
     rows = []
+    norms = {sid: [_norm(ln) for ln in text.splitlines()] for sid, text in texts.items()}
+    found: dict = {}
     for t, df in ds.tables.items():
         if t == "sources" or "locator" not in df:
             continue
-        key = df.columns[0]
-        for rid, sid, loc in zip(df[key], df["source_id"], df["locator"]):
+        res = next(r for r in ds.descriptor["resources"] if r["name"] == t)
+        pk = res["schema"].get("primaryKey") or [df.columns[0]]
+        pk = [pk] if isinstance(pk, str) else pk
+        ids = df[pk].astype(str).agg("/".join, axis=1)
+        for rid, sid, loc in zip(ids, df["source_id"], df["locator"]):
             if _blank(loc):
                 rows.append((t, rid, sid, loc, "empty locator"))
                 continue
             if sid in texts:
-                norm = [_norm(ln) for ln in texts[sid].splitlines()]
-                if not any(_heading_index(norm, s) is not None for s in locator_sections(loc)):
+                if (sid, loc) not in found:
+                    found[(sid, loc)] = any(_heading_index(norms[sid], s) is not None for s in locator_sections(loc))
+                if not found[(sid, loc)]:
                     rows.append((t, rid, sid, loc, "no section of the source starts with this heading"))
             elif not (_NUMBERED.search(" " + str(loc) + " ") or _SECTION_WORDS.search(str(loc))):
                 rows.append((t, rid, sid, loc, "names no numbered section, paragraph, item or list"))
@@ -309,7 +315,20 @@ def _listing(items, limit=12) -> str:
 
 
 def format_report(rep: QualityReport, limit: int = 12) -> str:
-    """Render a :class:`QualityReport` as plain text (``limit`` examples per list)."""
+    """Render a :class:`QualityReport` as plain text.
+
+    Parameters
+    ----------
+    rep : QualityReport
+        What :func:`quality_report` returned.
+    limit : int, default 12
+        Examples listed per finding.
+
+    Returns
+    -------
+    str
+        The report, one finding per block.
+    """
     n = rep.numbers()
     out = [f"Data quality of the package at {rep.path}", ""]
     out.append(f"Candidate duplicates: {n['candidate_pairs']} pair(s) found, "
