@@ -240,3 +240,19 @@ def test_funding_rows_and_their_funder_participations_agree_on_evidence(bundled_
     f = bundled_ds.funding
     assert [fid for fid, a, b, e in zip(f["funding_id"], f["funder_id"], f["activity_id"], f["evidence"])
             if ev.get((a, b)) != str(e)] == []
+
+
+@pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason="../shared/sources is not beside the checkout")
+def test_evidence_notes_are_in_own_words(bundled_ds):
+    import re
+
+    def words(t):
+        return re.findall(r"[a-z0-9]+", t.lower())
+
+    grams = set()
+    for src in SOURCES_DIR.glob("*.txt"):
+        ws = words(src.read_text(encoding="utf-8"))
+        grams.update(tuple(ws[i:i + 10]) for i in range(len(ws) - 9))
+    copied = [n for t in EVIDENCE_TABLES for n in bundled_ds.tables[t]["evidence_note"].dropna().unique()
+              if any(tuple(words(n)[i:i + 10]) in grams for i in range(len(words(n)) - 9))]
+    assert copied == []
