@@ -251,7 +251,7 @@ def test_a_column_and_a_table_added_to_the_descriptor_need_no_code(make_package)
 def test_fixture_loads_with_typed_tables(fixture_ds):
     ds = fixture_ds
     assert list(ds.tables) == ["sources", "actors", "activities", "participations", "funding", "relations",
-                               "mechanisms", "mechanism_features", "figures", "claims"]
+                               "mechanisms", "mechanism_features", "figures", "claims", "source_refs"]
     assert len(ds.actors) == 12 and len(ds.activities) == 9 and len(ds.participations) == 27
     # enums are categoricals carrying every allowed value
     assert isinstance(ds.actors["sector"].dtype, pd.CategoricalDtype)

@@ -39,14 +39,14 @@ m3,Empty mechanism,mechanism,,AL,local,,,,,unknown,,,src-a,p4
 ref-ch,UK Channel test model,mechanism,,GB,local,,referral,,,ongoing,,,src-a,p5
 ref-aa,Aarhus test model,mechanism,,DK,local,,referral,,,ongoing,,,src-a,p6
 """,
-    "participations": """participation_id,actor_id,activity_id,role,note,source_id,locator
-p1,a-police,m1,participant,,src-a,p2
-p2,a-donor,m1,funder,,src-a,p2
-p3,a-cso,m2,participant,,src-a,p3
+    "participations": """participation_id,actor_id,activity_id,role,note,evidence,evidence_note,source_id,locator
+p1,a-police,m1,participant,,stated,,src-a,p2
+p2,a-donor,m1,funder,,stated,,src-a,p2
+p3,a-cso,m2,participant,,stated,,src-a,p3
 """,
-    "funding": """funding_id,funder_id,activity_id,instrument,amount,currency,note,source_id,locator
+    "funding": """funding_id,funder_id,activity_id,instrument,amount,currency,note,evidence,evidence_note,source_id,locator
 """,
-    "relations": """relation_id,source_actor_id,relation_type,target_actor_id,activity_id,note,source_id,locator
+    "relations": """relation_id,source_actor_id,relation_type,target_actor_id,activity_id,note,evidence,evidence_note,source_id,locator
 """,
     "mechanisms": """mechanism_id,name,mechanism_type,country,level,reference_model,description,source_id,locator
 m1,Mechanism One,referral_mechanism,XK,local,false,,src-a,p2
@@ -55,55 +55,57 @@ m3,Empty mechanism,safety_council,AL,local,false,,src-a,p4
 ref-ch,UK Channel test model,referral_mechanism,GB,local,true,,src-a,p5
 ref-aa,Aarhus test model,multi_agency_team,DK,local,true,,src-a,p6
 """,
-    "mechanism_features": """feature_id,mechanism_id,feature,value,present,note,source_id,locator
-f01,ref-ch,member_sector,law_enforcement,true,,src-a,p5
-f02,ref-ch,member_sector,social_welfare,true,,src-a,p5
-f03,ref-ch,member_sector,education,true,,src-a,p5
-f04,ref-ch,police_role,risk_assessor,true,,src-a,p5
-f05,ref-ch,police_role,referral_point,true,,src-a,p5
-f06,ref-ch,police_role,member,false,,src-a,p5
-f07,ref-ch,voluntary_participation,yes,true,,src-a,p5
-f08,ref-ch,confidentiality,confidential,true,,src-a,p5
-f09,ref-ch,tier_covered,secondary,true,,src-a,p5
-f10,m1,modelled_on,ref-ch,true,,src-a,p2
-f11,m1,member_sector,law_enforcement,true,,src-a,p2
-f12,m1,member_sector,social_welfare,true,,src-a,p2
-f13,m1,member_sector,education,true,,src-a,p2
-f14,m1,member_sector,religious,true,,src-a,p2
-f15,m1,police_role,member,true,,src-a,p2
-f16,m1,tier_covered,secondary,true,,src-a,p2
-f17,m1,tier_covered,tertiary,false,,src-a,p2
-f18,m1,year_established,2016,true,,src-a,p2
-f19,m1,year_established,2017,true,,src-b,p9
-f20,m1,funding_basis,donor,true,,src-a,p2
-f21,m2,member_sector,law_enforcement,false,police have no direct access,src-a,p3
-f22,m2,member_sector,social_welfare,true,,src-a,p3
-f23,m2,member_sector,health,true,,src-a,p3
-f24,m2,police_role,no_direct_access,true,,src-a,p3
-f25,m2,tier_covered,secondary,true,,src-a,p3
-f26,m2,year_established,2018,true,,src-a,p3
-f27,m2,funding_basis,domestic,true,,src-a,p3
-f28,m2,modelled_on,existing-dv-mechanism,true,,src-a,p3
-f29,ref-aa,tier_covered,primary,true,,src-a,p6
-f30,ref-aa,tier_covered,secondary,true,,src-a,p6
-f31,ref-aa,tier_covered,tertiary,true,,src-a,p6
-f32,ref-aa,police_role,member,true,,src-a,p6
-f33,ref-aa,member_sector,religious,true,,src-a,p6
+    "mechanism_features": """feature_id,mechanism_id,feature,value,present,note,evidence,evidence_note,source_id,locator
+f01,ref-ch,member_sector,law_enforcement,true,,stated,,src-a,p5
+f02,ref-ch,member_sector,social_welfare,true,,stated,,src-a,p5
+f03,ref-ch,member_sector,education,true,,stated,,src-a,p5
+f04,ref-ch,police_role,risk_assessor,true,,stated,,src-a,p5
+f05,ref-ch,police_role,referral_point,true,,stated,,src-a,p5
+f06,ref-ch,police_role,member,false,,stated,,src-a,p5
+f07,ref-ch,voluntary_participation,yes,true,,stated,,src-a,p5
+f08,ref-ch,confidentiality,confidential,true,,stated,,src-a,p5
+f09,ref-ch,tier_covered,secondary,true,,stated,,src-a,p5
+f10,m1,modelled_on,ref-ch,true,,stated,,src-a,p2
+f11,m1,member_sector,law_enforcement,true,,stated,,src-a,p2
+f12,m1,member_sector,social_welfare,true,,stated,,src-a,p2
+f13,m1,member_sector,education,true,,stated,,src-a,p2
+f14,m1,member_sector,religious,true,,stated,,src-a,p2
+f15,m1,police_role,member,true,,stated,,src-a,p2
+f16,m1,tier_covered,secondary,true,,stated,,src-a,p2
+f17,m1,tier_covered,tertiary,false,,stated,,src-a,p2
+f18,m1,year_established,2016,true,,stated,,src-a,p2
+f19,m1,year_established,2017,true,,stated,,src-b,p9
+f20,m1,funding_basis,donor,true,,stated,,src-a,p2
+f21,m2,member_sector,law_enforcement,false,police have no direct access,stated,,src-a,p3
+f22,m2,member_sector,social_welfare,true,,stated,,src-a,p3
+f23,m2,member_sector,health,true,,stated,,src-a,p3
+f24,m2,police_role,no_direct_access,true,,stated,,src-a,p3
+f25,m2,tier_covered,secondary,true,,stated,,src-a,p3
+f26,m2,year_established,2018,true,,stated,,src-a,p3
+f27,m2,funding_basis,domestic,true,,stated,,src-a,p3
+f28,m2,modelled_on,existing-dv-mechanism,true,,stated,,src-a,p3
+f29,ref-aa,tier_covered,primary,true,,stated,,src-a,p6
+f30,ref-aa,tier_covered,secondary,true,,stated,,src-a,p6
+f31,ref-aa,tier_covered,tertiary,true,,stated,,src-a,p6
+f32,ref-aa,police_role,member,true,,stated,,src-a,p6
+f33,ref-aa,member_sector,religious,true,,stated,,src-a,p6
 """,
-    "figures": """figure_id,metric,value,qualifier,unit,activity_id,actor_id,country,period_start,period_end,description,source_id,locator
-g1,cases_treated,10,exact,cases,m1,,XK,2016,2018,,src-a,p2
-g2,individuals_supported,7,exact,people,m1,,XK,2022,2022,,src-a,p2
-g3,people_trained,30,approximate,people,m2,,RS,2019,2019,,src-a,p3
-g4,meetings_held,12,exact,meetings,m1,,XK,2017,2017,,src-a,p2
-g5,persons_referred,400,more_than,people,m2,,RS,,,,src-b,p9
-g6,minors_supported,3,up_to,cases,m2,,RS,2020,,,src-b,p9
-g7,municipalities_covered,2,exact,municipalities,m2,,RS,,,,src-b,p9
+    "figures": """figure_id,metric,value,qualifier,unit,activity_id,actor_id,country,period_start,period_end,description,evidence,evidence_note,source_id,locator
+g1,cases_treated,10,exact,cases,m1,,XK,2016,2018,,stated,,src-a,p2
+g2,individuals_supported,7,exact,people,m1,,XK,2022,2022,,stated,,src-a,p2
+g3,people_trained,30,approximate,people,m2,,RS,2019,2019,,stated,,src-a,p3
+g4,meetings_held,12,exact,meetings,m1,,XK,2017,2017,,stated,,src-a,p2
+g5,persons_referred,400,more_than,people,m2,,RS,,,,stated,,src-b,p9
+g6,minors_supported,3,up_to,cases,m2,,RS,2020,,,stated,,src-b,p9
+g7,municipalities_covered,2,exact,municipalities,m2,,RS,,,,stated,,src-b,p9
 """,
-    "claims": """claim_id,topic,subject_table,subject_id,attribute,value,note,source_id,locator
-c1,m1-year,mechanisms,m1,year_established,2016,,src-a,p2
-c2,m1-year,mechanisms,m1,year_established,2017,,src-b,p9
-c3,m2-year,mechanisms,m2,year_established,2018,,src-a,p3
-c4,m2-year,mechanisms,m2,year_established,2018,,src-b,p9
+    "source_refs": """table,row_id,source_id,locator,note
+""",
+    "claims": """claim_id,topic,kind,subject_table,subject_id,attribute,value,note,source_id,locator
+c1,m1-year,disagreement,mechanisms,m1,year_established,2016,,src-a,p2
+c2,m1-year,disagreement,mechanisms,m1,year_established,2017,,src-b,p9
+c3,m2-year,disagreement,mechanisms,m2,year_established,2018,,src-a,p3
+c4,m2-year,disagreement,mechanisms,m2,year_established,2018,,src-b,p9
 """,
 }
 

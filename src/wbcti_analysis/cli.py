@@ -3,6 +3,7 @@
 Subcommands:
   validate [PATH]   check a data package (the bundled one by default)
   summary [PATH]    rows per table and country coverage of a data package
+  quality [PATH]    data-quality report: undecided duplicates, inferred rows, tiers, units, locators
   list              the notebooks of the collection and their parameters
   run [NOTEBOOK..]  execute notebooks through papermill into a report folder
 """
@@ -17,6 +18,7 @@ EPILOG = """examples:
   wbcti validate                      check the bundled data package
   wbcti validate ~/my-coded-data      check your own package (same datapackage.json)
   wbcti summary                       rows per table and per source, country coverage, kappa
+  wbcti quality                       candidate duplicates, inferred-row shares, missing tiers/units
   wbcti list                          notebooks and their parameters (types, defaults, help)
   wbcti run                           run every notebook into reports/<run-id>/
   wbcti run 01 -p countries "[XK, AL]"  one notebook with a parameter
@@ -275,6 +277,19 @@ def _print_agreement(folder) -> None:
     print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
 
 
+def _cmd_quality(args: argparse.Namespace) -> int:
+    from .datapackage import DataValidationError
+    from .quality.report import format_report, quality_report
+
+    try:
+        rep = quality_report(args.path, sources_dir=args.sources, decisions=args.decisions)
+    except (FileNotFoundError, DataValidationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(format_report(rep, limit=args.limit))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``wbcti`` command (subcommands attach here)."""
     parser = argparse.ArgumentParser(
@@ -301,6 +316,19 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and the coverage of the six Western Balkan beneficiaries.")
     p.add_argument("path", nargs="?", default=None, help="folder holding datapackage.json (default: bundled)")
     p.set_defaults(func=_cmd_summary)
+    p = sub.add_parser("quality", help="data-quality report: duplicates, inferred rows, tiers, units, locators",
+                       description="Load and validate a data package, then report candidate duplicates without a "
+                                   "recorded decision (coding/entity_candidates.csv), the share of rows coded "
+                                   "'inferred' per table, activities without a tier, figures without a unit, "
+                                   "locators that do not name a section of the source, and rows per source per "
+                                   "table. Exits 0 unless the package is invalid (1).")
+    p.add_argument("path", nargs="?", default=None, help="folder holding datapackage.json (default: bundled)")
+    p.add_argument("--sources", metavar="DIR", default=None,
+                   help="folder of the source texts (default: $WBCTI_SOURCES, PATH/sources or ../shared/sources)")
+    p.add_argument("--decisions", metavar="FILE", default=None,
+                   help="decisions on candidate pairs (default: PATH/coding/entity_candidates.csv)")
+    p.add_argument("--limit", metavar="N", type=int, default=12, help="examples listed per finding (default: 12)")
+    p.set_defaults(func=_cmd_quality)
 
     p = sub.add_parser("list", help="the notebooks of the collection and their parameters",
                        description="List the notebooks of the collection (notebooks/NN-*.ipynb) with each "
