@@ -55,7 +55,7 @@ def _rows_as_text(folder: Path, table: str, rows, with_header: bool) -> str:
         wr.writeheader()
     for r in rows:
         if "evidence" in fields and not r.get("evidence"):
-            r = {**r, "evidence": "stated"}  # required column (issue 11); tests that do not care get "stated"
+            r = {**r, "evidence": "stated"}  # tests that do not care get "stated"
         wr.writerow({f: "" if r.get(f) is None else r.get(f, "") for f in fields})
     return buf.getvalue()
 

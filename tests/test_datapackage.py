@@ -221,7 +221,7 @@ def test_a_column_and_a_table_added_to_the_descriptor_need_no_code(make_package)
     acts = next(r for r in desc["resources"] if r["name"] == "activities")
     acts["schema"]["fields"].append({"name": "evidence", "type": "string",
                                      "constraints": {"enum": ["stated", "inferred"]}})
-    desc["resources"].append({"name": "source_refs", "path": "source_refs.csv", "schema": {
+    desc["resources"].append({"name": "page_refs", "path": "page_refs.csv", "schema": {
         "fields": [{"name": "ref_id", "type": "string", "constraints": {"required": True}},
                    {"name": "activity_id", "type": "string"},
                    {"name": "pages", "type": "integer", "constraints": {"minimum": 1}},
@@ -232,17 +232,17 @@ def test_a_column_and_a_table_added_to_the_descriptor_need_no_code(make_package)
     lines = (pkg / "activities.csv").read_text(encoding="utf-8").splitlines()
     lines = [lines[0] + ",evidence"] + [line + ("," + ("stated" if i == 0 else "")) for i, line in enumerate(lines[1:])]
     (pkg / "activities.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (pkg / "source_refs.csv").write_text("ref_id,activity_id,pages,kinds\nr1,a1,3,quote;table\nr2,a99,0,\n",
+    (pkg / "page_refs.csv").write_text("ref_id,activity_id,pages,kinds\nr1,a1,3,quote;table\nr2,a99,0,\n",
                                          encoding="utf-8")
     assert _messages(pkg) == [
-        "source_refs.csv, row 3, column 'activity_id': 'a99': dangling reference: no row in activities.csv has activity_id = a99",
-        "source_refs.csv, row 3, column 'pages': '0': below the minimum 1"]
-    (pkg / "source_refs.csv").write_text("ref_id,activity_id,pages,kinds\nr1,a1,3,quote;table\n", encoding="utf-8")
+        "page_refs.csv, row 3, column 'activity_id': 'a99': dangling reference: no row in activities.csv has activity_id = a99",
+        "page_refs.csv, row 3, column 'pages': '0': below the minimum 1"]
+    (pkg / "page_refs.csv").write_text("ref_id,activity_id,pages,kinds\nr1,a1,3,quote;table\n", encoding="utf-8")
     ds = w.load(pkg)
     assert list(ds.activities["evidence"].cat.categories) == ["stated", "inferred"]
     assert ds.activities["evidence"].notna().sum() == 1
-    assert ds.source_refs.loc[0, "kinds"] == ("quote", "table") and str(ds.source_refs["pages"].dtype) == "Int64"
-    assert ds.source_ref_kinds["value"].astype(str).tolist() == ["quote", "table"]
+    assert ds.page_refs.loc[0, "kinds"] == ("quote", "table") and str(ds.page_refs["pages"].dtype) == "Int64"
+    assert ds.page_ref_kinds["value"].astype(str).tolist() == ["quote", "table"]
 
 
 # ----------------------------------------------------------------------------- typed output

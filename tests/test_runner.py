@@ -189,7 +189,9 @@ def test_headline_changes_between_runs_of_the_same_parameters(tmp_path):
     (run_b,) = [d for d in run_dirs(output) if d != run_a]
     b = manifest_of(run_b)
     assert b["previous_complete_run"] == run_a.name and b["comparison"]["compared_with"] == run_a.name
-    assert b["comparison"]["code"] == [f"notebook(s) edited since run {run_a.name}: 01-alpha, 02-beta"]
+    code = b["comparison"]["code"]  # a dirty checkout (a developer's, not CI's fresh clone) adds one line
+    assert [c for c in code if c != "uncommitted changes in the checkout"] == [
+        f"notebook(s) edited since run {run_a.name}: 01-alpha, 02-beta"]
     rows = {r["key"]: r for nb in b["notebooks"] for r in nb["changes"]}
     assert rows["n_actors"]["change"] == "unchanged"
     double = rows["double_threshold"]
@@ -307,12 +309,11 @@ FUNDERS = ("ca-gov, european-commission, gcerf, iom, it-gov, jp-gov, nl-embassy-
     (["04", "-p", "cluster_threshold", "1.5", "-p", "mechanisms", "[uk-chanel]"], [
         "04-referral-mechanisms: mechanisms: unknown mechanism id 'uk-chanel'; the package has al-cve-center, "
         "al-local-safety-councils, ba-iom-referral-mechanism-models, ba-mos-pcve-coordination, "
-        "ba-pve-referral-mechanism, dk-aarhus-model, gcerf-csm-xk, mk-domestic-violence-local-mechanism, "
+        "dk-aarhus-model, gcerf-csm-xk, mk-domestic-violence-local-mechanism, "
         "mk-local-multidisciplinary-teams, mk-ncvect, mk-passage4prevent, pra-concept, rs-moi-pcve-coordination, "
         "rs-municipal-safety-councils, rs-novi-pazar-referral-mechanism, see-nfp-group-coordination, uk-channel, "
         "xk-dprrp-coordination, xk-dprrp-rr-programme, xk-gjilan-referral-mechanism, "
-        "xk-hani-i-elezit-referral-mechanism, xk-local-prevention-reintegration-teams, xk-lpsc, xk-mcsc, "
-        "xk-municipal-safety-councils",
+        "xk-hani-i-elezit-referral-mechanism, xk-local-prevention-reintegration-teams, xk-lpsc, xk-mcsc",
         "04-referral-mechanisms: cluster_threshold: 1.5 is out of range; allowed: 0 to 1"]),
     (["01", "-p", "split_year", "2030", "-p", "end_year", "2020"], [
         "01-coordination-graph: split_year 2030 is after end_year 2020; the second period would be empty "
