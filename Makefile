@@ -27,11 +27,11 @@ run: $(STAMP) ## validate the data, run every notebook into reports/<run-id>/ an
 	$(BIN)/wbcti validate
 	$(BIN)/wbcti run --output $(REPORTS)
 
-test: $(STAMP) ## run every test: library (pytest) and notebooks (nbval)
-	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider tests notebooks
+test: $(STAMP) ## run every test: library (pytest + docstring examples) and notebooks (nbval)
+	$(BIN)/python -m pytest --nbval-lax --doctest-modules -p no:cacheprovider tests src/wbcti_analysis notebooks
 
-test-lib: $(STAMP) ## library tests only
-	$(BIN)/python -m pytest -p no:cacheprovider tests
+test-lib: $(STAMP) ## library tests and docstring examples, without the slow ones that start notebook kernels
+	$(BIN)/python -m pytest --doctest-modules -m "not slow" -p no:cacheprovider tests src/wbcti_analysis
 
 test-notebooks: $(STAMP) ## notebooks only, under nbval (cells marked NBVAL_CHECK_OUTPUT are compared)
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider notebooks

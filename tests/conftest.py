@@ -111,3 +111,28 @@ def make_package(tmp_path):
         return write_package(tmp_path / f"pkg{counter['n']}", tables, base=base, mode=mode)
 
     return factory
+
+
+# ----------------------------------------------------------------------------- the `slow` marker
+_KERNEL_WORDS = ("execute_notebook", 'wbcti("run"', "wbcti('run'", "papermill", "run_collection", "runner.run(")
+_KERNEL_FIXTURES = {"two_runs"}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: starts Jupyter kernels (notebook runs); `make test-lib` skips them")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that starts a kernel as ``slow`` (by what its body calls or the fixtures it uses)."""
+    import inspect
+
+    for item in items:
+        fn = getattr(item, "function", None)
+        if fn is None:
+            continue
+        try:
+            src = inspect.getsource(fn)
+        except (OSError, TypeError):
+            continue
+        if any(w in src for w in _KERNEL_WORDS) or _KERNEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker("slow")

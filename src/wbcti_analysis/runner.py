@@ -29,7 +29,7 @@ Examples
 from __future__ import annotations
 
 from .params import Param as Parameter
-from .run.execute import HEADLINES_SUFFIX, KERNEL_NAME, execute, run
+from .run.engine import HEADLINES_SUFFIX, KERNEL_NAME, execute, run
 from .run.manifest import LATEST, LATEST_TXT, RECORDED_PACKAGES, point_latest, read_manifest, resolve_latest
 from .run.plan import (EXIT_FAILED, EXIT_OK, EXIT_REFUSED, RUNNER_PARAMETERS, Notebook, RunPlan, RunRefused,
                        default_notebooks_dir, discover, parse_cli_value, plan_run, read_params_file, select)

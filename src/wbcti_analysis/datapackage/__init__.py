@@ -32,6 +32,8 @@ dataset
     :class:`Dataset`.
 dates
     :func:`partial_date_bounds` for one partial ISO date.
+writing
+    :func:`write_tables`: write a package from partial tables, following the descriptor.
 
 Importing this package is light (standard library only): pandas and pandera are
 imported when a package is validated or loaded.
@@ -50,11 +52,13 @@ from .descriptor import (
 )
 from .messages import DataValidationError, Problem
 from .pipeline import load, validate
+from .writing import write_tables
 
 #: Former private name, still used by ``wbcti validate``.
 _package_dir = package_dir
 
 __all__ = [
+    "write_tables",
     "Problem",
     "DataValidationError",
     "Dataset",

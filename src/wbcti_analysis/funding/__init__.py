@@ -43,9 +43,9 @@ from __future__ import annotations
 
 from .checks import check_parameters
 from .cliffs import funding_cliffs
-from .concentration import concentration, funder_matrix
+from .concentration_tables import concentration, funder_matrix
 from .constants import BASES, DOMESTIC_LEVELS, EXTERNAL_TYPES, GROUPINGS, NO_END_DATE, NOT_STATED, STATUSES, WB6
-from .dependency import (dependency, mechanism_funding, most_dependent, most_dependent_groups, rank_groups,
+from .dependency_shares import (dependency, mechanism_funding, most_dependent, most_dependent_groups, rank_groups,
                          ranking_note, thin_message)
 from .headlines import headline_figures
 from .links import activity_funding, coverage, funder_links, funders

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..headlines import Headline
 from .constants import WB6
-from .dependency import most_dependent_groups, rank_groups
+from .dependency_shares import most_dependent_groups, rank_groups
 
 __all__ = ["headline_figures"]
 

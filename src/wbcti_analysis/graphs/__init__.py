@@ -14,7 +14,7 @@ Modules, one concern each:
 ``build``           bipartite graph, actor projection, relations, union, :func:`build_graphs`
 ``centrality``      Burt's effective size, eigenvector (per component), betweenness (sampled)
 ``metrics``         :func:`actor_metrics`, :func:`graph_summary`, Louvain :func:`communities`
-``brokerage``       Gould-Fernandez :func:`brokerage`, :func:`bridging` of two groups
+``brokers``         Gould-Fernandez :func:`brokerage`, :func:`bridging` of two groups
 ``mixing``          :func:`mixing_matrix`, Krackhardt-Stern :func:`ei_index` (graph and node)
 ``null_models``     degree-preserving swap chain, :func:`sector_tie_test` (mid-p), by country
 ``periods``         :func:`period_bounds`, :func:`period_graphs`, :func:`compare_periods`
@@ -47,7 +47,7 @@ _EXPORTS = {
     "centrality": ["effective_size", "eigenvector_centrality", "betweenness_centrality", "BETWEENNESS_EXACT_MAX",
                    "BETWEENNESS_SAMPLE"],
     "metrics": ["actor_metrics", "graph_summary", "communities"],
-    "brokerage": ["brokerage", "bridging"],
+    "brokers": ["brokerage", "bridging"],
     "mixing": ["mixing_matrix", "ei_index", "node_ei_index"],
     "null_models": ["sector_tie_test", "sector_tie_test_by_country"],
     "periods": ["period_bounds", "period_graphs", "compare_periods"],

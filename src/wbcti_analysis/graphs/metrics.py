@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .brokerage import brokerage
+from .brokers import brokerage
 from .centrality import (BETWEENNESS_EXACT_MAX, BETWEENNESS_SAMPLE, betweenness_centrality, effective_size,
                          eigenvector_centrality)
 from .core import BROKERAGE_ROLES, canonical
@@ -114,7 +114,7 @@ def actor_metrics(G, seed: int = 42, weight: str = "weight", betweenness_exact_m
             The actor's own E-I index by sector [6]_ (-1: all partners in its own sector,
             +1: all elsewhere); NaN for isolates.
         sector_coordinator ... sector_liaison, sector_brokerage : int
-            Gould-Fernandez roles across sectors [1]_ (:func:`~wbcti_analysis.graphs.brokerage.brokerage`,
+            Gould-Fernandez roles across sectors [1]_ (:func:`~wbcti_analysis.graphs.brokers.brokerage`,
             undirected ties count in both directions); ``sector_brokerage`` = the four
             cross-sector roles (all but coordinator).
         level_coordinator ... level_liaison, level_brokerage : int

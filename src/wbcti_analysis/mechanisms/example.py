@@ -108,13 +108,11 @@ def example_dataset():
     >>> sorted(example_dataset().mechanisms["mechanism_id"])
     ['dk-aarhus-model', 'rs-b', 'uk-channel', 'xk-a']
     """
-    from ..datapackage import bundled_data_path, load
+    from ..datapackage import load, write_tables
 
     folder = Path(tempfile.mkdtemp(prefix="wbcti-mechanisms-example-"))
     try:
-        shutil.copy(Path(bundled_data_path()) / "datapackage.json", folder / "datapackage.json")
-        for name, text in EXAMPLE_TABLES.items():
-            (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+        write_tables(folder, EXAMPLE_TABLES, defaults={"evidence": "stated", "kind": "disagreement"})
         return load(folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

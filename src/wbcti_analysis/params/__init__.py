@@ -19,7 +19,7 @@ same declaration drives:
 """
 from __future__ import annotations
 
-from .check import CheckedParameters, check, check_all, check_notebook_parameters, declaration, require
+from .checking import CheckedParameters, check, check_all, check_notebook_parameters, declaration, require
 from .declarations import DECLARATIONS
 from .domains import DOMAINS, allowed_values
 from .model import NotebookParams, Param, ParameterError, literal

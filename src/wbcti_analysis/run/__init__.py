@@ -14,7 +14,7 @@ that run notebooks. :mod:`wbcti_analysis.runner` re-exports the public names.
 from __future__ import annotations
 
 from .compare import choose_comparison, compare_headlines
-from .execute import HEADLINES_SUFFIX, KERNEL_NAME, execute, run
+from .engine import HEADLINES_SUFFIX, KERNEL_NAME, execute, run
 from .manifest import LATEST, LATEST_TXT, RECORDED_PACKAGES, list_runs, point_latest, read_manifest, resolve_latest
 from .plan import (EXIT_FAILED, EXIT_OK, EXIT_REFUSED, RUNNER_PARAMETERS, Notebook, RunPlan, RunRefused,
                    default_notebooks_dir, discover, parse_cli_value, plan_run, read_params_file, select)
