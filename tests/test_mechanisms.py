@@ -501,9 +501,10 @@ def test_headline_ties_carry_each_count(bundled_ds):
     h = {x.key: x for x in M.headline_figures(bundled_ds, min_compared=3)}
     aa = h["mechanisms_closest_to_aarhus"]
     assert aa.value == "mk-local-multidisciplinary-teams, xk-local-prevention-reintegration-teams"
-    assert aa.n == 5
-    assert "jaccard distance 0 to dk-aarhus-model, a tie of mk-local-multidisciplinary-teams (5), " \
-           "xk-local-prevention-reintegration-teams (7)" in aa.caveat
+    # compared values per mechanism follow the codebook's tiers (issue 11): 5 and 7 before the recoding
+    assert aa.n == 4
+    assert "jaccard distance 0 to dk-aarhus-model, a tie of mk-local-multidisciplinary-teams (4), " \
+           "xk-local-prevention-reintegration-teams (8)" in aa.caveat
     assert "not identical mechanisms" in aa.caveat
     assert h["mechanisms_compared"].value == 23  # 25 before two cross-source duplicates were merged (issue 11)
 
