@@ -269,6 +269,8 @@ def import_matrix(path, out, separator: str = ";", sheet: str | None = None, pub
                          if t not in act["tiers"]]
         act["themes"] += [t for t in m.values("themes", cells, rownum, m.enums["themes"]) if t not in act["themes"]]
         a["locations"] += [v for v in m.values("locations", cells, rownum) if v not in a["locations"]]
+        if any(str(v).strip().lower() == "suggested" for _, v in cells.get("tier_basis", [])):
+            act["tier_basis"] = "suggested"  # a suggested tier stays suggested through an export and re-import
         for f in ("activity_type", "status"):
             vals = m.values(f, cells, rownum, m.enums[f], STATUS_WORDS if f == "status" else None)
             if vals:
@@ -321,7 +323,9 @@ def _finish_activity(m: _Matrix, a: dict, sid: str, report) -> None:
     elif act["countries"]:
         act["level"] = "regional"
     if act["tiers"]:
-        act["tier_basis"] = "coded"
+        act.setdefault("tier_basis", "coded")
+    else:
+        act.pop("tier_basis", None)
     m.rows.add("activities", **act)
     aid = act["activity_id"]
     funders = []

@@ -265,6 +265,7 @@ MATRIX_HEADERS = {
                       "beneficiary institutions"),
     "themes": ("#sector+theme", "#activity+theme", "#theme", "theme", "themes"),
     "tiers": ("#sector+tier", "#activity+tier", "#tier", "tier", "tiers", "prevention tier"),
+    "tier_basis": ("#meta+tier_basis", "tier basis"),
     "activity_type": ("#activity+type", "activity type", "type"),
     "amount": ("#value", "#value+amount", "#value+funding", "amount", "budget", "value"),
     "currency": ("#currency", "#value+currency", "currency"),
