@@ -10,8 +10,8 @@ sector, level and country are guessed from the name (:func:`~.vocab.guess_actor`
 
 Examples
 --------
->>> read_table_rows.__name__
-'read_table_rows'
+>>> map_columns(["Project", "Where", "Colour"], ["#activity+name", "#country+code", ""])
+({'title': [0], 'countries': [1]}, [(2, 'Colour')])
 """
 from __future__ import annotations
 

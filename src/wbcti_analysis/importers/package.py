@@ -9,7 +9,7 @@ validates the result with the project's own validator, and only then moves it to
 Examples
 --------
 >>> rows = PackageRows()
->>> rows.add("sources", source_id="demo", title="Demo", publisher="Me", year=2024, locator="whole file")
+>>> row = rows.add("sources", source_id="demo", title="Demo", publisher="Me", year=2024, locator="whole file")
 >>> rows.count("sources")
 1
 """
