@@ -388,7 +388,7 @@ def test_convert_amounts_years():
     assert rep["status"].tolist() == ["converted", "converted", "not converted: no rate"]
 
 
-# -- docstrings, command line and descriptor
+# -- docstrings, command line and descriptor -----------------------------------------------
 
 @pytest.mark.parametrize("module", ["vocab", "package", "iati", "iati_rows", "matrix", "merge", "hxl", "currency",
                                     "commands"])
@@ -401,7 +401,6 @@ def test_doctests(module):
     assert res.failed == 0
 
 
- ----------------------------------------------------------
 
 def test_cli_import_merge_export(tmp_path, capsys):
     out = tmp_path / "imp"
