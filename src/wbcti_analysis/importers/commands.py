@@ -62,8 +62,10 @@ the file, row and column; nothing is written.
 
 def _print_problems(exc) -> int:
     print("error: refused, nothing was written:", file=sys.stderr)
-    for p in exc.problems:
+    for p in exc.problems[:100]:
         print(f"  {p}", file=sys.stderr)
+    if len(exc.problems) > 100:
+        print(f"  ... and {len(exc.problems) - 100} more problem(s)", file=sys.stderr)
     return 1
 
 

@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import datetime as _dt
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -353,7 +354,7 @@ def import_iati(files, out, countries=None, sectors=None, suggest: bool = True, 
     """
     from ..datapackage import WESTERN_BALKANS
     from .iati_rows import IatiMapper
-    from .package import read_descriptor_for, write_package
+    from .package import read_descriptor_for, stage, write_package
     from .vocab import DEFAULT_SECTORS
 
     countries = _choice(countries, WESTERN_BALKANS, "countries", upper=True)
@@ -361,6 +362,24 @@ def import_iati(files, out, countries=None, sectors=None, suggest: bool = True, 
     desc = read_descriptor_for()
     report = ImportReport(files=[str(f) for f in files])
     mapper = IatiMapper(desc, report.warnings)
+    staged = stage(out, force)
+    try:
+        mapper.rows.spool(staged, desc, ("participations", "funding", "figures"))
+        _read_files(files, mapper, report, countries, sectors)
+        mapper.finish()
+        report.kept = mapper.rows.count("activities")
+        if suggest:
+            report.suggested = _suggest(mapper.rows.tables.get("activities", []), seed)
+        report.rows = {r["name"]: mapper.rows.count(r["name"]) for r in desc["resources"]}
+        report.out = write_package(mapper.rows, out, desc, force=force, staged=staged,
+                                   extra_files={"import_report.txt": report.text() + "\n"})
+    finally:
+        mapper.rows.close()
+        shutil.rmtree(staged, ignore_errors=True)
+    return report
+
+
+def _read_files(files, mapper, report, countries, sectors) -> None:
     problems: list[str] = []
     for f in files:
         path = Path(f)
@@ -386,14 +405,6 @@ def import_iati(files, out, countries=None, sectors=None, suggest: bool = True, 
             mapper.add_source(path, header, None)
     if problems:
         raise ImportFailed(problems)
-    mapper.finish()
-    report.kept = mapper.rows.count("activities")
-    if suggest:
-        report.suggested = _suggest(mapper.rows.tables.get("activities", []), seed)
-    report.rows = {r["name"]: mapper.rows.count(r["name"]) for r in desc["resources"]}
-    report.out = write_package(mapper.rows, out, desc, force=force,
-                               extra_files={"import_report.txt": report.text() + "\n"})
-    return report
 
 
 def _suggest(activities: list, seed: int) -> int:

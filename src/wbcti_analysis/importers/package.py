@@ -23,7 +23,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-__all__ = ["ImportFailed", "PackageRows", "IdMaker", "write_package", "read_descriptor_for", "field_names",
+__all__ = ["ImportFailed", "PackageRows", "IdMaker", "stage", "write_package", "read_descriptor_for", "field_names",
            "field_enum", "suggest_missing_tiers"]
 
 
@@ -95,19 +95,61 @@ class IdMaker:
 
 
 class PackageRows:
-    """Rows collected per table, as dicts keyed by column name (missing columns stay empty)."""
+    """Rows collected per table, as dicts keyed by column name (missing columns stay empty).
+
+    Tables named in :meth:`spool` are written to their CSV file as rows come (large
+    imports keep only the tables they still change in memory).
+    """
 
     def __init__(self):
         self.tables: dict[str, list[dict]] = defaultdict(list)
+        self._spooled: dict[str, tuple] = {}
+        self._counts: dict[str, int] = defaultdict(int)
+
+    def spool(self, folder: Path, desc: dict, tables) -> None:
+        """Write the rows of ``tables`` straight to their CSV files in ``folder`` from now on."""
+        for t in tables:
+            res = _resource(desc, t)
+            if res is None:
+                continue
+            fields = [f["name"] for f in res["schema"]["fields"]]
+            fh = open(Path(folder) / res["path"], "w", newline="", encoding="utf-8")
+            wr = csv.writer(fh, lineterminator="\n")
+            wr.writerow(fields)
+            self._spooled[t] = (fh, wr, fields, _evidence_default(desc, t))
 
     def add(self, table: str, **row) -> dict:
         """Append a row to ``table`` and return it."""
+        self._counts[table] += 1
+        if table in self._spooled:
+            _, wr, fields, evidence = self._spooled[table]
+            wr.writerow([_cell(_with_evidence(row, evidence).get(f)) for f in fields])
+            return row
         self.tables[table].append(row)
         return row
 
     def count(self, table: str) -> int:
         """Number of rows collected for ``table``."""
-        return len(self.tables.get(table, []))
+        return self._counts.get(table, 0)
+
+    def is_spooled(self, table: str) -> bool:
+        """Whether ``table`` was written as it came."""
+        return table in self._spooled
+
+    def close(self) -> None:
+        """Close the spooled files."""
+        for fh, *_ in self._spooled.values():
+            if not fh.closed:
+                fh.close()
+
+
+def _evidence_default(desc: dict, table: str) -> str | None:
+    fields = field_names(desc, table)
+    return "stated" if "evidence" in fields and "stated" in (field_enum(desc, table, "evidence") or []) else None
+
+
+def _with_evidence(row: dict, evidence: str | None) -> dict:
+    return {**row, "evidence": evidence} if evidence and not row.get("evidence") else row
 
 
 def _cell(value) -> str:
@@ -125,23 +167,39 @@ def _cell(value) -> str:
 
 
 def _write_tables(folder: Path, desc: dict, rows: PackageRows) -> None:
+    rows.close()
     for res in desc["resources"]:
+        if rows.is_spooled(res["name"]):
+            continue
         fields = [f["name"] for f in res["schema"]["fields"]]
-        evidence = field_enum(desc, res["name"], "evidence") or []
+        evidence = _evidence_default(desc, res["name"])
         with open(folder / res["path"], "w", newline="", encoding="utf-8") as fh:
             wr = csv.writer(fh, lineterminator="\n")
             wr.writerow(fields)
             for row in rows.tables.get(res["name"], []):
-                if "evidence" in fields and not row.get("evidence") and "stated" in evidence:
-                    row = {**row, "evidence": "stated"}
-                wr.writerow([_cell(row.get(f)) for f in fields])
+                wr.writerow([_cell(_with_evidence(row, evidence).get(f)) for f in fields])
     with open(folder / "datapackage.json", "w", encoding="utf-8") as fh:
         json.dump(desc, fh, indent=2)
         fh.write("\n")
 
 
+def stage(out: str | os.PathLike, force: bool = False) -> Path:
+    """Check ``out`` and create the temporary folder beside it a package is written into.
+
+    Raises
+    ------
+    ImportFailed
+        If ``out`` exists and is not empty (without ``force``).
+    """
+    out = Path(out).expanduser().resolve()
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+        raise ImportFailed([f"--out {out}: exists and is not empty (choose a new folder or pass --force)"])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+
+
 def write_package(rows: PackageRows, out: str | os.PathLike, desc: dict | None = None, force: bool = False,
-                  extra_files: dict | None = None) -> Path:
+                  extra_files: dict | None = None, staged: Path | None = None) -> Path:
     """Write ``rows`` as a data package at ``out``, validated first; return the folder.
 
     The package is written to a temporary folder beside ``out``, validated with
@@ -158,6 +216,9 @@ def write_package(rows: PackageRows, out: str | os.PathLike, desc: dict | None =
         Replace an existing non-empty ``out``.
     extra_files : dict, optional
         File name -> text written beside the tables (e.g. an import report).
+    staged : Path, optional
+        The folder from :func:`stage` the spooled tables were written into (removed in
+        any case when this returns or raises).
 
     Returns
     -------
@@ -172,11 +233,12 @@ def write_package(rows: PackageRows, out: str | os.PathLike, desc: dict | None =
     from ..datapackage import validate
 
     out = Path(out).expanduser().resolve()
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
-        raise ImportFailed([f"--out {out}: exists and is not empty (choose a new folder or pass --force)"])
     desc = read_descriptor_for() if desc is None else desc
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        tmp = stage(out, force) if staged is None else staged
+    except ImportFailed:
+        rows.close()
+        raise
     try:
         _write_tables(tmp, desc, rows)
         for name, text in (extra_files or {}).items():
