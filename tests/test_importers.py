@@ -439,3 +439,31 @@ def test_descriptors_identical_and_tier_columns():
     fields = {f["name"]: f for f in acts["schema"]["fields"]}
     assert fields["tier_basis"]["constraints"] == {"enum": ["coded", "suggested"]}
     assert fields["tier_probability"]["constraints"] == {"minimum": 0, "maximum": 1}
+
+
+def test_columns_added_to_the_descriptor_are_written(tmp_path, monkeypatch):
+    """Tables are written from the descriptor's field list at run time: new columns stay empty,
+    an evidence column says 'stated', a new table is written with its header."""
+    import copy
+
+    from wbcti_analysis.importers import package
+
+    desc = copy.deepcopy(json.loads((BUNDLED_DIR / "datapackage.json").read_text()))
+    for res in desc["resources"]:
+        if res["name"] in ("participations", "funding"):
+            res["schema"]["fields"].append({"name": "evidence", "type": "string",
+                                            "constraints": {"enum": ["stated", "inferred"]}})
+        if res["name"] == "activities":
+            res["schema"]["fields"].append({"name": "reviewer_note", "type": "string"})
+    desc["resources"].append({"name": "source_refs", "path": "source_refs.csv", "profile": "tabular-data-resource",
+                              "schema": {"fields": [{"name": "ref_id", "type": "string"},
+                                                    {"name": "source_id", "type": "string"}],
+                                         "missingValues": [""]}})
+    monkeypatch.setattr(package, "read_descriptor_for", lambda base=None: desc)
+    out = tmp_path / "out"
+    import_iati([WB_FILE], out, suggest=False)
+    assert {r["evidence"] for r in _rows(out, "participations")} == {"stated"}
+    assert {r["evidence"] for r in _rows(out, "funding")} == {"stated"}
+    assert {r["reviewer_note"] for r in _rows(out, "activities")} == {""}
+    assert (out / "source_refs.csv").read_text() == "ref_id,source_id\n"
+    assert w.validate(out) == []

@@ -30,7 +30,25 @@ _DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%m/%Y", "%d %B %Y", "%d %b
 
 
 def read_table_rows(path: Path, sheet: str | None = None) -> list[list]:
-    """Return the cells of a CSV or XLSX file as a list of rows (first sheet unless ``sheet``)."""
+    """Return the cells of a CSV or XLSX file as a list of rows (first sheet unless ``sheet``).
+
+    Parameters
+    ----------
+    path : Path
+        ``.csv``, ``.tsv``, ``.txt`` (UTF-8; comma, semicolon or tab separated) or ``.xlsx``.
+    sheet : str, optional
+        Worksheet name of a workbook.
+
+    Returns
+    -------
+    list of list
+        Cell values (text for CSV; numbers and datetimes as Excel stores them).
+
+    Raises
+    ------
+    ImportFailed
+        For another suffix, a file that is not UTF-8 or not a workbook, or an unknown sheet.
+    """
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
@@ -67,6 +85,17 @@ def _is_hxl_row(row) -> bool:
 def map_columns(header: list, hxl: list | None) -> tuple[dict, list]:
     """Map column positions to matrix fields; return ``(fields, unknown)``.
 
+    Parameters
+    ----------
+    header : list
+        The header row.
+    hxl : list or None
+        The HXL hashtag row, if any (a hashtag wins over the plain header).
+
+    Returns
+    -------
+    tuple (dict, list)
+
     ``fields`` maps a field to the list of column positions holding it; ``unknown``
     lists ``(position, header)`` of the columns no field accepts.
 
@@ -92,6 +121,22 @@ def map_columns(header: list, hxl: list | None) -> tuple[dict, list]:
 
 def parse_partial_date(value) -> str:
     """Return a partial ISO date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) or raise ValueError.
+
+    Parameters
+    ----------
+    value : str, int, date or datetime
+        ``YYYY``, ``YYYY-M(M)``, ``YYYY-MM-DD`` (a time part is dropped), ``DD.MM.YYYY``,
+        ``DD/MM/YYYY``, ``DD-MM-YYYY``, ``MM/YYYY``, ``March 2018``, ``7 March 2018``, or
+        an Excel date.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If the value is none of these or not a real date.
 
     Examples
     --------

@@ -182,14 +182,34 @@ def actor_kind(org_type: str | None, country: str | None, recipient: bool, name:
 
 
 def country_in_name(name: str) -> str | None:
-    """The Western Balkan country a name mentions, if exactly one (``Ministry of Justice of Albania`` -> AL)."""
+    """The Western Balkan country a name mentions, if exactly one.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str or None
+        ISO code (``Ministry of Justice of Albania`` -> ``AL``).
+    """
     low = str(name).lower()
     found = {code for word, code in WB_NAMES.items() if word in low}
     return found.pop() if len(found) == 1 else None
 
 
 def themes_for_sectors(codes) -> list[str]:
-    """Return the themes the DAC purpose ``codes`` state (see :data:`SECTOR_THEMES`), sorted."""
+    """Return the themes the DAC purpose ``codes`` state (see :data:`SECTOR_THEMES`), sorted.
+
+    Parameters
+    ----------
+    codes : iterable of str
+        DAC 5-digit purpose codes.
+
+    Returns
+    -------
+    list of str
+    """
     out = set()
     for c in codes:
         out.update(SECTOR_THEMES.get(str(c), ()))
@@ -201,6 +221,17 @@ def sector_matches(code: str, wanted) -> bool:
 
     A 3-digit DAC category (vocabulary 2) matches a wanted prefix that it starts with
     (``152`` matches ``152``) but not a finer 5-digit code.
+
+    Parameters
+    ----------
+    code : str
+        A DAC purpose code (5 digits) or category (3 digits).
+    wanted : iterable of str
+        Codes or prefixes.
+
+    Returns
+    -------
+    bool
     """
     code = str(code).strip()
     return any(code.startswith(w) for w in wanted)
@@ -208,6 +239,16 @@ def sector_matches(code: str, wanted) -> bool:
 
 def slug(text: str, fallback: str = "x") -> str:
     """Return a lower-case id slug (``^[a-z0-9][a-z0-9_.-]*$``) for ``text``.
+
+    Parameters
+    ----------
+    text : str
+    fallback : str
+        Returned when nothing of ``text`` is left.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -225,6 +266,15 @@ _NAME_DROP = re.compile(r"\b(the|of|for|and|in|de|la|le)\b")
 
 def normalise_name(name: str) -> str:
     """Normalise an organisation name for matching: accents, case, punctuation, small words.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+        Lower-case ASCII words without "the", "of", "for", "and", "in" (``&`` is "and").
 
     Examples
     --------
@@ -309,6 +359,16 @@ def guess_actor(name: str) -> tuple[str, str, str, str | None]:
     Western Balkan country it mentions (first rule that matches wins). Check
     ``actors.csv`` after an import.
 
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    tuple
+        ``actor_type``, ``sector``, ``level`` (codes of the descriptor) and the country
+        (ISO code or None).
+
     Examples
     --------
     >>> guess_actor("Ministry of Justice of Albania")
@@ -359,6 +419,16 @@ for _field, _names in MATRIX_HEADERS.items():
 def matrix_field(header: str) -> str | None:
     """Return the matrix column a header or HXL hashtag stands for, or None if unknown.
 
+    Parameters
+    ----------
+    header : str
+        A plain header (case and punctuation ignored) or an HXL hashtag with attributes.
+
+    Returns
+    -------
+    str or None
+        A key of :data:`MATRIX_HEADERS`.
+
     Examples
     --------
     >>> matrix_field("#org +impl"), matrix_field("#date+start"), matrix_field("Implementing partners")
@@ -374,5 +444,5 @@ def matrix_field(header: str) -> str | None:
         if key in _HXL_INDEX:
             return _HXL_INDEX[key]
         attrs = key[1] - {"name", "code", "v_iati_identifiers"}  # +name, +code are attributes of any tag
-        return _HXL_INDEX.get((key[0], attrs)) or _HXL_INDEX.get((key[0], frozenset(a for a in attrs)))
+        return _HXL_INDEX.get((key[0], attrs))
     return _PLAIN_INDEX.get(_plain(h))
