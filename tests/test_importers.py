@@ -467,3 +467,16 @@ def test_columns_added_to_the_descriptor_are_written(tmp_path, monkeypatch):
     assert {r["reviewer_note"] for r in _rows(out, "activities")} == {""}
     assert (out / "source_refs.csv").read_text() == "ref_id,source_id\n"
     assert w.validate(out) == []
+
+
+def test_iati_duplicates_and_regions(tmp_path):
+    copy_ = tmp_path / "copy.xml"
+    copy_.write_text(WB_FILE.read_text(encoding="utf-8").replace(
+        '<recipient-country code="RS"/>\n  <sector vocabulary="2"', '<recipient-region code="89"/>\n  <sector vocabulary="2"'),
+        encoding="utf-8")
+    report = import_iati([WB_FILE, WB_FILE, copy_], tmp_path / "out", suggest=False)
+    assert report.kept == 5 and report.read == 21
+    dup = [x for x in report.warnings if "already read from wb-activities.xml" in x]
+    assert len(dup) == 9  # 5 kept activities of the repeated file, 4 of the copy (its workshop has no country)
+    assert report.skipped["a recipient-region only, no recipient country (use --countries all to keep them)"] == 1
+    assert [s["source_id"] for s in _rows(tmp_path / "out", "sources")] == ["iati-wb-activities", "iati-copy"]

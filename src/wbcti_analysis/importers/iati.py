@@ -312,6 +312,8 @@ def _keep(act: IatiActivity, countries, sectors) -> str | None:
     from .vocab import sector_matches
 
     if countries is not None and not any(c in countries for c, _ in act.countries):
+        if not act.countries and act.regions:
+            return "a recipient-region only, no recipient country (use --countries all to keep them)"
         return "no recipient country in --countries"
     if sectors is not None:
         codes = [c for v, c, _ in act.sectors if v in ("1", "2")]

@@ -68,6 +68,8 @@ class IatiMapper:
         if not year.isdigit():
             year = str(_dt.date.fromtimestamp(path.stat().st_mtime).year)
         rep = act.reporting_org if act is not None else None
+        if str(path.resolve()) in self._source_ids:  # the same file given twice
+            return self._source_ids.get(str(path.resolve()))
         sid = self._source_ids.get(str(path.resolve()), f"iati-{path.stem}")
         self.rows.add("sources", source_id=sid, title=f"IATI activity file {path.name}",
                       publisher=(rep.name or rep.ref) if rep else "not stated in the file", year=int(year),
