@@ -56,7 +56,8 @@ def test_iati_activities(iati_pkg):
                                                          "2020-02-28")
     assert "99:PVE" in b["description"]
     assert acts["us-gov-1-aid-77-01"]["part_of"] == "us-gov-1-aid-77"
-    assert acts["us-gov-1-aid-77-01"]["status"] == "unknown" and "cancelled" in acts["us-gov-1-aid-77-01"]["description"]
+    workshop = acts["us-gov-1-aid-77-01"]
+    assert workshop["status"] == "unknown" and "cancelled" in workshop["description"]
     assert all(r["tiers"] == "" and r["tier_basis"] == "" for r in acts.values())  # suggest=False
     assert report.read == 7 and report.kept == 5
     assert report.skipped == {"no DAC sector in --sectors": 1, "no recipient country in --countries": 1}
@@ -115,7 +116,8 @@ def test_iati_figures_and_provenance(iati_pkg):
     xk = [f for f in figs if f["metric"] == "recipient_country_percentage" and f["country"] == "XK"]
     assert xk[0]["value"] == "60"
     src = _rows(out, "sources")
-    assert [(s["source_id"], s["year"], s["file"]) for s in src] == [("iati-wb-activities", "2024", "wb-activities.xml")]
+    assert [(s["source_id"], s["year"], s["file"]) for s in src] == [("iati-wb-activities", "2024",
+                                                                      "wb-activities.xml")]
     for table in ("actors", "activities", "participations", "funding", "figures"):
         for r in _rows(out, table):
             assert r["source_id"] == "iati-wb-activities" and r["locator"].startswith("iati-identifier ")
@@ -354,7 +356,8 @@ def test_convert_links_on_import(iati_pkg):
     ds = w.load(out)
     links = fd.funder_links(ds)
     conv, rep = convert_links(links, ds, read_rates(io.StringIO(RATES)))
-    got = {(r["funder_id"], r["status"]): (r["original_amount"], r["rate"], r["amount"]) for r in rep.to_dict("records")}
+    got = {(r["funder_id"], r["status"]): (r["original_amount"], r["rate"], r["amount"])
+           for r in rep.to_dict("records")}
     assert got[("gb-gov-1", "converted")] == (1_000_000.0, 1.2, 1_200_000.0)  # 2019 start: the 2019 rate
     assert got[("se-0-se-6", "converted")] == (2_000_000.0, 0.1, 200_000.0)
     assert got[("us-gov-1", "converted")] == (200_000.0, 0.9, 180_000.0)
@@ -362,7 +365,8 @@ def test_convert_links_on_import(iati_pkg):
     assert ("xm-dac-701-8", "not converted: no rate") in got  # JPY: no rate given
     assert set(conv.loc[conv["amount"].notna(), "currency"]) == {"EUR", "JPY"}
     dep = fd.dependency(ds, by="all", basis="amount", links=conv)
-    assert (dep["basis"].iloc[0], dep["currency"].iloc[0], dep["amount_total"].iloc[0]) == ("amount", "EUR", 2_330_000.0)
+    all_ = dep.iloc[0]
+    assert (all_["basis"], all_["currency"], all_["amount_total"]) == ("amount", "EUR", 2_330_000.0)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -472,7 +476,8 @@ def test_columns_added_to_the_descriptor_are_written(tmp_path, monkeypatch):
 def test_iati_duplicates_and_regions(tmp_path):
     copy_ = tmp_path / "copy.xml"
     copy_.write_text(WB_FILE.read_text(encoding="utf-8").replace(
-        '<recipient-country code="RS"/>\n  <sector vocabulary="2"', '<recipient-region code="89"/>\n  <sector vocabulary="2"'),
+        '<recipient-country code="RS"/>\n  <sector vocabulary="2"',
+        '<recipient-region code="89"/>\n  <sector vocabulary="2"'),
         encoding="utf-8")
     report = import_iati([WB_FILE, WB_FILE, copy_], tmp_path / "out", suggest=False)
     assert report.kept == 5 and report.read == 21

@@ -107,7 +107,8 @@ def _text(el) -> str:
 def _where(act, el) -> str:
     tag = el.tag if isinstance(el.tag, str) else "element"
     attrs = " ".join(f'{k}="{v}"' for k, v in el.attrib.items() if isinstance(k, str) and not k.startswith("{"))
-    return f"{act.file}, line {el.sourceline}, activity {act.identifier or '(no identifier)'}, <{tag}{' ' + attrs if attrs else ''}>"
+    shown = f"<{tag} {attrs}>" if attrs else f"<{tag}>"
+    return f"{act.file}, line {el.sourceline}, activity {act.identifier or '(no identifier)'}, {shown}"
 
 
 def _date(act, el, attr: str, problems: list, required: bool = True) -> str:

@@ -168,7 +168,8 @@ class IatiMapper:
             if m.kind != "budget" and m.provider is not None:
                 actor = self._find(m.provider)
                 if actor is None and m.kind in ("1", "11"):
-                    actor = self._actor(m.provider, act, sid, countries, f"provider-org {m.provider.ref or m.provider.name}")
+                    actor = self._actor(m.provider, act, sid, countries,
+                                        f"provider-org {m.provider.ref or m.provider.name}")
                 if m.kind in ("1", "11") and actor:
                     roles.setdefault(actor, {}).setdefault("funder", "provider-org of an incoming transaction")
             elif m.kind in ("2", "3", "budget"):
