@@ -485,3 +485,13 @@ def test_iati_duplicates_and_regions(tmp_path):
     assert len(dup) == 9  # 5 kept activities of the repeated file, 4 of the copy (its workshop has no country)
     assert report.skipped["a recipient-region only, no recipient country (use --countries all to keep them)"] == 1
     assert [s["source_id"] for s in _rows(tmp_path / "out", "sources")] == ["iati-wb-activities", "iati-copy"]
+
+
+def test_merge_same_package_twice_keeps_rows_once(iati_pkg, tmp_path):
+    out, _ = iati_pkg
+    report = merge_packages([out, out], tmp_path / "twice")
+    for table in ("sources", "actors", "activities", "participations", "funding", "figures"):
+        assert _rows(tmp_path / "twice", table) == _rows(out, table)
+    assert report.events == []
+    assert report.warnings == [f"{out}: rows identical to rows already merged, kept once: sources 1, actors 11, "
+                               "activities 5, participations 13, funding 6, figures 22"]

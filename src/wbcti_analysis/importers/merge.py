@@ -183,16 +183,25 @@ def merge_packages(paths, out, force: bool = False) -> MergeReport:
                 report.warnings.append(f"{label}: columns {', '.join(sorted(extra))} of {t} are not in the first "
                                        "package's descriptor; left out")
         remap: dict[str, dict] = {t: {} for t in order}
-        kept_rows: dict[str, list] = {}
+        same: dict[str, int] = {}
         for t in order:
             pk = _pk(desc, t)
-            kept_rows[t] = []
+            cols = field_names(desc, t)
+            kept = []
             for row in tables.get(t, []):
+                row = {c: row.get(c) or None for c in cols}
+                for col, ref in fks.get(t, []):  # references to tables merged before this one
+                    if ref != t and row.get(col) and row[col] in remap.get(ref, {}):
+                        row[col] = remap[ref][row[col]]
                 rid = row.get(pk) if pk else None
                 if k == 0 or rid is None:
-                    kept_rows[t].append(row)
+                    kept.append(row)
                     continue
-                target = _reconcile(t, row, rid, by_id[t], taken[t], report, label, pdesc) if t in first_tables \
+                if rid in by_id[t] and by_id[t][rid] == row:
+                    remap[t][rid] = rid  # the very same row (a package merged twice): once is enough
+                    same[t] = same.get(t, 0) + 1
+                    continue
+                target = _reconcile(t, row, rid, by_id[t], taken[t], report, label) if t in first_tables \
                     else (None if rid not in taken[t] else _fresh(rid, taken[t]))
                 if t in first_tables and target is not None and target in by_id[t]:
                     remap[t][rid] = target  # the same thing: drop the row, follow the match
@@ -202,24 +211,26 @@ def merge_packages(paths, out, force: bool = False) -> MergeReport:
                     report.events.append({"kind": "renamed", "table": t, "package": label, "incoming_id": rid,
                                           "merged_id": target, "note": "id already used by another row"})
                     row = {**row, pk: target}
-                kept_rows[t].append(row)
-        for t in order:
-            pk = _pk(desc, t)
-            for row in kept_rows[t]:
-                for col, ref in fks.get(t, []):
-                    if row.get(col) and row[col] in remap.get(ref, {}):
-                        row[col] = remap[ref][row[col]]
-                rows.add(t, **{c: row.get(c) for c in field_names(desc, t)})
+                    taken[t].add(target)
+                kept.append(row)
+            for row in kept:
+                for col, ref in fks.get(t, []):  # references within the table (parent_id, part_of)
+                    if ref == t and row.get(col) and row[col] in remap[t]:
+                        row[col] = remap[t][row[col]]
+                rows.add(t, **row)
                 if pk and row.get(pk):
                     taken[t].add(row[pk])
                     by_id[t][row[pk]] = row
+        if same:
+            report.warnings.append(f"{label}: rows identical to rows already merged, kept once: "
+                                   + ", ".join(f"{t} {n}" for t, n in same.items()))
     report.rows = {t: rows.count(t) for t in [r["name"] for r in desc["resources"]]}
     report.out = write_package(rows, out, desc, force=force, extra_files={"merge_report.csv": report.csv_text()})
     return report
 
 
-def _reconcile(table: str, row: dict, rid: str, merged: dict, taken: set, report: MergeReport, label: str,
-               pdesc: dict) -> str | None:
+def _reconcile(table: str, row: dict, rid: str, merged: dict, taken: set, report: MergeReport,
+               label: str) -> str | None:
     """Return the merged id this row is the same thing as, a new id if its id is taken, or None (keep)."""
     name_col = "name" if table == "actors" else "title"
     name = row.get(name_col) or ""
