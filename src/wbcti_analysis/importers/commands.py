@@ -59,6 +59,24 @@ A matrix without a title column, an unreadable date or an unknown code is refuse
 the file, row and column; nothing is written.
 """
 
+MERGE_DESCRIPTION = """\
+Merge two or more data packages (e.g. the bundled data/ and an import) into --out; the
+first package's descriptor is used. Actors are the same when they share an id and name,
+or when their normalised name (or short name) fits exactly one actor already merged; a
+name that fits several is reported as ambiguous and kept apart; an id taken by a
+different actor is renamed. Activities and sources with a taken id are the same when
+their titles are. Every foreign key follows. The matches are printed and written to
+merge_report.csv in --out. Nothing is written if an input or the result is not valid.
+"""
+
+HXL_DESCRIPTION = """\
+Write the package's activities, participations and funding as one CSV
+(activities-3w-hxl.csv in --out): one row per activity x organisation x country, the
+organisation's name in the column of its role (#org+funder, #org+lead, #org+impl,
+#org+partner, ...), funder rows with the funder's stated amount, a header row and an HXL
+hashtag row. `wbcti import matrix` reads it back.
+"""
+
 
 def _print_problems(exc) -> int:
     print("error: refused, nothing was written:", file=sys.stderr)
@@ -162,12 +180,7 @@ def add_parsers(sub) -> None:
     q.set_defaults(func=_cmd_import_matrix)
 
     p = sub.add_parser("merge", help="combine data packages, reconciling actors by id or normalised name",
-                       description="Merge two or more data packages (e.g. the bundled data/ and an import) into "
-                                   "--out. Actors are the same when they share an id and name, or when their "
-                                   "normalised name (or short name) fits exactly one actor already merged; a "
-                                   "name that fits several is reported as ambiguous and kept apart; an id taken "
-                                   "by a different actor is renamed. The matches are printed and written to "
-                                   "merge_report.csv in --out.",
+                       description=MERGE_DESCRIPTION,
                        epilog="example:\n  wbcti merge data imported --out merged && wbcti run --data merged",
                        formatter_class=_RAW)
     p.add_argument("packages", nargs="+", metavar="DIR", help="package folders (the first one's descriptor is used)")
@@ -181,11 +194,7 @@ def add_parsers(sub) -> None:
     esub = p.add_subparsers(dest="export_kind", metavar="FORMAT")
     p.set_defaults(func=lambda a, parser=p: (parser.print_help(), 2)[1])
     q = esub.add_parser("hxl", help="activities x organisations x countries as a 3W/4W CSV with an HXL row",
-                        description="Write the package's activities, participations and funding as one CSV "
-                                    "(activities-3w-hxl.csv in --out): one row per activity x organisation x "
-                                    "country, the organisation's name in the column of its role (#org+funder, "
-                                    "#org+lead, #org+impl, #org+partner, ...), a header row and an HXL hashtag "
-                                    "row. `wbcti import matrix` reads it back.",
+                        description=HXL_DESCRIPTION,
                         epilog="example:\n  wbcti export hxl data --out exports/", formatter_class=_RAW)
     q.add_argument("path", nargs="?", default=None, help="package folder (default: the bundled data/)")
     q.add_argument("--out", metavar="DIR", required=True, help="folder to write the CSV into")
