@@ -495,3 +495,20 @@ def test_merge_same_package_twice_keeps_rows_once(iati_pkg, tmp_path):
     assert report.events == []
     assert report.warnings == [f"{out}: rows identical to rows already merged, kept once: sources 1, actors 11, "
                                "activities 5, participations 13, funding 6, figures 22"]
+
+
+def test_export_hxl_fixture_one_row_per_activity_org_country(fixture_ds, tmp_path):
+    path = export_hxl(FIXTURE_DIR, tmp_path)
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))[2:]
+    orgs = fixture_ds.participations.drop_duplicates(["activity_id", "actor_id", "role"]).groupby("activity_id").size()
+    expected = sum(max(1, int(orgs.get(a, 0))) * max(1, len(c))
+                   for a, c in zip(fixture_ds.activities["activity_id"], fixture_ds.activities["countries"]))
+    assert len(rows) == expected
+    assert {r[0] for r in rows} == set(fixture_ds.activities["activity_id"])
+
+
+def test_run_accepts_an_imported_package(iati_pkg, capsys):
+    out, _ = iati_pkg
+    assert cli_main(["run", "--data", str(out), "--dry-run"]) == 0
+    assert "would run 4 notebook(s)" in capsys.readouterr().out
