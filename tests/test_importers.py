@@ -280,13 +280,14 @@ def test_round_trip_iati_hxl_matrix(tmp_path):
     import_matrix(csv_path, second, year=2024)
 
     def view(folder):
-        names = {r["actor_id"]: r["name"] for r in _rows(folder, "actors")}
+        names = {r["actor_id"]: (r["name"], r["actor_type"]) for r in _rows(folder, "actors")}
         acts = {r["activity_id"]: (r["title"], r["countries"], r["tiers"], r["tier_basis"], r["start_date"])
                 for r in _rows(folder, "activities")}
         roles = sorted((r["activity_id"], names[r["actor_id"]], r["role"]) for r in _rows(folder, "participations"))
         return acts, roles
 
     assert view(first) == view(second)  # activities, organisations and roles survive; suggested stays suggested
+    assert {r["actor_id"] for r in _rows(first, "actors")} == {r["actor_id"] for r in _rows(second, "actors")}
     assert len(lines) == 2 + 16  # one row per activity x organisation x country
 
 

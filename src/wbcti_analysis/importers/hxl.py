@@ -35,7 +35,8 @@ COLUMNS = [
     ("Funder", ROLE_TAGS["funder"]), ("Lead", ROLE_TAGS["lead"]), ("Implementer", ROLE_TAGS["implementer"]),
     ("Partner", ROLE_TAGS["partner"]), ("Beneficiary", ROLE_TAGS["beneficiary"]),
     ("Participant", ROLE_TAGS["participant"]), ("Host", ROLE_TAGS["host"]), ("Chair", ROLE_TAGS["chair"]),
-    ("Organisation ID", "#org+code"), ("Tiers", "#sector+tier"), ("Tier basis", "#meta+tier_basis"),
+    ("Organisation ID", "#org+code"), ("Organisation type", "#org+type"), ("Tiers", "#sector+tier"),
+    ("Tier basis", "#meta+tier_basis"),
     ("Themes", "#sector+theme"), ("Amount", "#value"), ("Currency", "#currency"), ("Source", "#meta+source"),
     ("Locator", "#meta+locator"),
 ]
@@ -65,6 +66,7 @@ def hxl_rows(ds) -> list[list[str]]:
     """
     acts = ds.activities
     names = dict(zip(ds.actors["actor_id"].astype(str), ds.actors["name"].astype(str)))
+    types = dict(zip(ds.actors["actor_id"].astype(str), ds.actors["actor_type"].astype(str)))
     parts = ds.participations
     roles_order = {r: i for i, r in enumerate(ROLE_TAGS)}
     by_act: dict[str, list] = {}
@@ -98,6 +100,7 @@ def hxl_rows(ds) -> list[list[str]]:
                     header = next(h for h, t in COLUMNS if t == ROLE_TAGS[role])
                     row[header] = names.get(actor, actor)
                     row["Organisation ID"] = actor
+                    row["Organisation type"] = types.get(actor, "")
                     if role == "funder" and (aid, actor) in money:
                         row["Amount"], row["Currency"] = money[(aid, actor)]
                 out.append([_s(row[h]) for h, _ in COLUMNS])

@@ -185,6 +185,7 @@ class _Matrix:
         self.enums = {c: set(field_enum(desc, "activities", c) or []) for c in ("countries", "tiers", "themes",
                                                                                  "activity_type", "status")}
         self.currencies = set(field_enum(desc, "funding", "currency") or [])
+        self.actor_types = set(field_enum(desc, "actors", "actor_type") or [])
 
     def where(self, rownum: int, header: str | None = None) -> str:
         return f"{self.path.name}, row {rownum}" + (f", column {header!r}" if header else "")
@@ -209,15 +210,18 @@ class _Matrix:
                 out.append(code or v)
         return list(dict.fromkeys(out))
 
-    def actor(self, name: str, sid: str, rownum: int) -> str:
+    def actor(self, name: str, sid: str, rownum: int, code: str | None = None, actor_type: str | None = None) -> str:
         key = normalise_name(name)
         if key in self.actor_ids:
             return self.actor_ids.get(key)
-        aid = self.actor_ids.get(key, name)
-        actor_type, sector, level, country = guess_actor(name)
-        self.rows.add("actors", actor_id=aid, name=name, actor_type=actor_type, sector=sector, level=level,
-                      country=country, description="named in an activity matrix; type, sector and level guessed "
-                                                   "from the name", source_id=sid, locator=f"row {rownum}")
+        aid = self.actor_ids.get(key, code or name)
+        guessed_type, sector, level, country = guess_actor(name)
+        self.rows.add("actors", actor_id=aid, name=name, actor_type=actor_type or guessed_type, sector=sector,
+                      level=level, country=country,
+                      description="named in an activity matrix; "
+                                  + ("sector and level" if actor_type else "type, sector and level")
+                                  + " guessed from the name",
+                      source_id=sid, locator=f"row {rownum}")
         return aid
 
 
@@ -330,9 +334,11 @@ def import_matrix(path, out, separator: str = ";", sheet: str | None = None, pub
         desc_vals = [str(v).strip() for _, v in cells.get("description", [])]
         if desc_vals and not act["description"]:
             act["description"] = desc_vals[0]
-        for f, role in MATRIX_ROLES.items():
-            for name in m.values(f, cells, rownum):
-                a["orgs"].setdefault((m.actor(name, sid, rownum), role), rownum)
+        named = [(name, role) for f, role in MATRIX_ROLES.items() for name in m.values(f, cells, rownum)]
+        code = next((str(v).strip() for _, v in cells.get("org_code", [])), None) if len(named) == 1 else None
+        otype = (m.values("org_type", cells, rownum, m.actor_types) or [None])[0] if len(named) == 1 else None
+        for name, role in named:  # an organisation id or type column applies to a row naming one organisation
+            a["orgs"].setdefault((m.actor(name, sid, rownum, code, otype), role), rownum)
         for header_name, raw in cells.get("amount", []):
             try:
                 a["amount"] = float(str(raw).replace(",", "").replace(" ", ""))

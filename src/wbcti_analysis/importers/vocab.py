@@ -313,6 +313,8 @@ MATRIX_HEADERS = {
     "chairs": ("#org+chair", "#org+chair+name", "chair", "chairs"),
     "beneficiaries": ("#org+beneficiary", "#org+beneficiary+name", "beneficiary", "beneficiaries",
                       "beneficiary institutions"),
+    "org_code": ("#org+code", "#org+id", "organisation id", "organization id"),
+    "org_type": ("#org+type", "organisation type", "organization type"),
     "themes": ("#sector+theme", "#activity+theme", "#theme", "theme", "themes"),
     "tiers": ("#sector+tier", "#activity+tier", "#tier", "tier", "tiers", "prevention tier"),
     "tier_basis": ("#meta+tier_basis", "tier basis"),
