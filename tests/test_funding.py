@@ -607,7 +607,7 @@ def test_notebook_parameters_are_declared_with_help():
     papermill = pytest.importorskip("papermill")
     params = papermill.inspect_notebook(str(NOTEBOOK))
     assert list(params) == ["data_path", "countries", "start_year", "end_year", "funders_to_withdraw", "basis",
-                            "inherit_funding", "min_n", "output_dir"]
+                            "inherit_funding", "min_n", "rate_table", "output_dir"]
     assert all(p["help"] for p in params.values())
     assert params["funders_to_withdraw"]["inferred_type_name"] == "list"
 

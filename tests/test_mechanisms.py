@@ -32,12 +32,12 @@ a-police,Police X,,police,law_enforcement,national,XK,,,src-a,p2
 a-cso,NGO Y,,cso,civil_society,local,RS,,,src-a,p3
 a-donor,Donor Z,,donor_government,funding,international,NO,,,src-a,p2
 """,
-    "activities": """activity_id,title,activity_type,part_of,countries,level,tiers,themes,start_date,end_date,status,ipa_objective,description,source_id,locator
-m1,Mechanism One,mechanism,,XK,local,,referral,,,ongoing,,,src-a,p2
-m2,Mechanism Two,mechanism,,RS,local,,referral,2018-05,,ongoing,,,src-a,p3
-m3,Empty mechanism,mechanism,,AL,local,,,,,unknown,,,src-a,p4
-ref-ch,UK Channel test model,mechanism,,GB,local,,referral,,,ongoing,,,src-a,p5
-ref-aa,Aarhus test model,mechanism,,DK,local,,referral,,,ongoing,,,src-a,p6
+    "activities": """activity_id,title,activity_type,part_of,countries,level,tiers,themes,start_date,end_date,status,ipa_objective,description,source_id,locator,tier_basis,tier_probability
+m1,Mechanism One,mechanism,,XK,local,,referral,,,ongoing,,,src-a,p2,,
+m2,Mechanism Two,mechanism,,RS,local,,referral,2018-05,,ongoing,,,src-a,p3,,
+m3,Empty mechanism,mechanism,,AL,local,,,,,unknown,,,src-a,p4,,
+ref-ch,UK Channel test model,mechanism,,GB,local,,referral,,,ongoing,,,src-a,p5,,
+ref-aa,Aarhus test model,mechanism,,DK,local,,referral,,,ongoing,,,src-a,p6,,
 """,
     "participations": """participation_id,actor_id,activity_id,role,note,evidence,evidence_note,source_id,locator
 p1,a-police,m1,participant,,stated,,src-a,p2

@@ -322,7 +322,7 @@ FUNDERS = ("ca-gov, european-commission, gcerf, iom, it-gov, jp-gov, nl-embassy-
         "-p colour: unknown parameter 'colour': not declared by any selected notebook (declared: alpha, basis, "
         "cluster_threshold, countries, distance, duplicate_threshold, end_year, features, funders_to_withdraw, "
         "graph, inherit_funding, mechanisms, merge_parents, min_compared, min_n, min_weight, n_bootstrap, n_draws, "
-        "networks, period_start, roles, seed, split_year, start_year, themes, tier_rule, tiers, top_n, "
+        "networks, period_start, rate_table, roles, seed, split_year, start_year, themes, tier_rule, tiers, top_n, "
         "unsure_below, use_participations, weighting)"]),
     (["01", "-p", "top_n", "many"], [
         "-p top_n: wrong type for 'top_n' in 01-coordination-graph.ipynb: expected int, got str 'many'"]),

@@ -6,6 +6,9 @@ Subcommands:
   quality [PATH]    data-quality report: undecided duplicates, inferred rows, tiers, units, locators
   list              the notebooks of the collection and their parameters
   run [NOTEBOOK..]  execute notebooks through papermill into a report folder
+  import iati|matrix  import IATI activity files or a 3W/HXL matrix as a data package
+  merge DIR DIR..   combine data packages, reconciling actors
+  export hxl [PATH] a package as a 3W/4W CSV with HXL hashtags
 """
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ EPILOG = """examples:
   wbcti run                           run every notebook into reports/<run-id>/
   wbcti run 01 -p countries "[XK, AL]"  one notebook with a parameter
   wbcti run --data ~/my-coded-data    the whole collection on your own data package
+  wbcti import iati FILE.xml --out imported   IATI activity files -> a data package
+  wbcti merge data imported --out merged      the bundled package plus an import
 
 Run `wbcti run --help` for parameters, params files, parallel jobs and exit codes.
 """
@@ -367,6 +372,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="check notebooks, parameters and data, print what would run, run nothing")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
     p.set_defaults(func=_cmd_run)
+
+    from .importers.commands import add_parsers  # import iati|matrix, merge, export hxl
+
+    add_parsers(sub)
     return parser
 
 

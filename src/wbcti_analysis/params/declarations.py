@@ -106,6 +106,8 @@ DECLARATIONS: dict[str, NotebookParams] = {d.notebook: d for d in (
         Param("inherit_funding", "bool", True, "an activity without funders of its own takes the funders of the "
               "project it is part of"),
         Param("min_n", "int", 3, "groups with fewer funded activities are flagged as too thin to read", minimum=1),
+        Param("rate_table", "str", "", "CSV of exchange rates (columns currency, rate; optional year, target) that "
+              "converts stated amounts into one currency; empty means no conversion"),
         _output_dir("folder for exported CSV files; empty means a temporary folder"),
     ), selection=("countries", "start_year", "end_year"), derive=_derive_countries),
     NotebookParams("03-prevention-vs-rr", (
