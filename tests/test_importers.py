@@ -455,12 +455,11 @@ def test_columns_added_to_the_descriptor_are_written(tmp_path, monkeypatch):
 
     desc = copy.deepcopy(json.loads((BUNDLED_DIR / "datapackage.json").read_text()))
     for res in desc["resources"]:
-        if res["name"] in ("participations", "funding"):
-            res["schema"]["fields"].append({"name": "evidence", "type": "string",
-                                            "constraints": {"enum": ["stated", "inferred"]}})
+        if res["name"] in ("participations", "funding"):  # the evidence column (issue 11) is in the descriptor
+            assert "evidence" in [f["name"] for f in res["schema"]["fields"]]
         if res["name"] == "activities":
             res["schema"]["fields"].append({"name": "reviewer_note", "type": "string"})
-    desc["resources"].append({"name": "source_refs", "path": "source_refs.csv", "profile": "tabular-data-resource",
+    desc["resources"].append({"name": "page_refs", "path": "page_refs.csv", "profile": "tabular-data-resource",
                               "schema": {"fields": [{"name": "ref_id", "type": "string"},
                                                     {"name": "source_id", "type": "string"}],
                                          "missingValues": [""]}})
@@ -470,7 +469,7 @@ def test_columns_added_to_the_descriptor_are_written(tmp_path, monkeypatch):
     assert {r["evidence"] for r in _rows(out, "participations")} == {"stated"}
     assert {r["evidence"] for r in _rows(out, "funding")} == {"stated"}
     assert {r["reviewer_note"] for r in _rows(out, "activities")} == {""}
-    assert (out / "source_refs.csv").read_text() == "ref_id,source_id\n"
+    assert (out / "page_refs.csv").read_text() == "ref_id,source_id\n"
     assert w.validate(out) == []
 
 

@@ -118,7 +118,7 @@ class PackageRows:
             wr.writerow(fields)
             self._spooled[t] = (fh, wr, fields, _evidence_default(desc, t))
 
-    def add(self, table: str, **row) -> dict:
+    def add(self, table: str, /, **row) -> dict:
         """Append a row to ``table`` and return it."""
         self._counts[table] += 1
         if table in self._spooled:
