@@ -6,13 +6,14 @@ them; :func:`check_notebook_parameters` is what a notebook's first cell calls.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from .domains import DOMAINS
 from .model import NotebookParams, ParameterError
 
-__all__ = ["check", "check_all", "require", "check_notebook_parameters", "CheckedParameters", "declaration"]
+__all__ = ["check", "check_all", "require", "check_notebook_parameters", "CheckedParameters", "declaration",
+           "as_parameter_values", "restrict", "require_arguments"]
 
 
 def declaration(notebook: str | NotebookParams) -> NotebookParams:
@@ -262,3 +263,153 @@ def check_notebook_parameters(notebook: str, namespace: Mapping[str, Any], ds=No
     for w in checked.warnings:
         print(f"note: {w}")
     return checked
+
+
+# ----------------------------------------------------------------------------- the library's argument checks
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (without importing numpy)."""
+    if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        return value.item()
+    return value
+
+
+def as_parameter_values(notebook: str | NotebookParams, values: Mapping[str, Any]) -> dict:
+    """Function arguments as the values of ``notebook``'s parameters of the same names.
+
+    A library function takes what its users have at hand; the declaration takes the
+    notebook's literals. For a ``list`` parameter, None or ``""`` becomes ``[]``, a lone
+    string a one-item list and a tuple, set or other iterable (not a dict) a list; for a
+    number with an open value (years: 0), None or ``""`` becomes that value; numpy scalars
+    become Python numbers. Anything else is passed on as it is (and checked). Names the
+    declaration does not have are passed on too (and reported by :func:`check`).
+
+    Examples
+    --------
+    >>> as_parameter_values("01-coordination-graph", {"countries": "XK", "start_year": None, "tiers": ("primary",)})
+    {'countries': ['XK'], 'start_year': 0, 'tiers': ['primary']}
+    """
+    params = declaration(notebook).by_name
+    out = {}
+    for name, value in values.items():
+        p = params.get(name)
+        value = _plain(value)
+        if p is not None and p.kind == "list":
+            if value is None or (isinstance(value, str) and value == ""):
+                value = []
+            elif isinstance(value, str):
+                value = [value]
+            elif not isinstance(value, (list, dict, bytes)) and hasattr(value, "__iter__"):
+                value = list(value)
+            if isinstance(value, list):
+                value = [_plain(v) for v in value]
+        elif p is not None and p.open_value is not None and (value is None or value == ""):
+            value = p.open_value
+        out[name] = value
+    return out
+
+
+class _Reads(dict):
+    """A dict that records the keys read from it (which parameters a rule looked at)."""
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.read: set = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key):
+        self.read.add(key)
+        return super().__contains__(key)
+
+
+def restrict(notebook: str | NotebookParams, names) -> NotebookParams:
+    """The declaration cut down to the parameters ``names``: a library function's arguments.
+
+    The other parameters are neither checked nor filled in; a cross-field rule counts
+    only when its verdict rests on the given parameters alone (it read no other one, the
+    others holding their defaults), so that ``start_year=2019`` passed to a function
+    without a ``split_year`` is not held against the notebook's default split year. The
+    notebook's name, and so every message, stays the same.
+
+    Parameters
+    ----------
+    notebook : str or NotebookParams
+        As for :func:`declaration`.
+    names : iterable of str
+        The parameters given (a dict's keys will do).
+
+    Returns
+    -------
+    NotebookParams
+        Without a ``derive`` function.
+
+    Examples
+    --------
+    >>> check(restrict("01-coordination-graph", ["start_year"]), {"start_year": 2019})
+    []
+    >>> given = {"start_year": 2019, "end_year": 0, "split_year": 2018, "period_start": 0}
+    >>> check(restrict("01-coordination-graph", given), given)[0][:56]
+    '01-coordination-graph: split_year 2018 must come after t'
+    """
+    decl = declaration(notebook)
+    given = set(names)
+    defaults = decl.defaults()
+
+    def only_given(rule):
+        def restricted(values: dict) -> list[str]:
+            seen = _Reads({**defaults, **values})
+            out = list(rule(seen))
+            return out if seen.read <= given else []
+        return restricted
+
+    return replace(decl, params=tuple(p for p in decl.params if p.name in given),
+                   rules=tuple((text, only_given(rule)) for text, rule in decl.rules),
+                   selection=tuple(n for n in decl.selection if n in given), derive=None)
+
+
+def require_arguments(notebook: str | NotebookParams, values: Mapping[str, Any], ds=None) -> CheckedParameters:
+    """A library function's argument check against a notebook's declaration.
+
+    ``require(restrict(notebook, values), as_parameter_values(notebook, values), ds)``:
+    only the arguments given are checked (see :func:`restrict`), after
+    :func:`as_parameter_values` has read them as parameter values.
+
+    Parameters
+    ----------
+    notebook : str or NotebookParams
+        The notebook whose declaration holds the parameters of the same names.
+    values : mapping
+        The arguments, by parameter name.
+    ds : Dataset, optional
+        The data package (ids and codes it must have; see :func:`check_all`).
+
+    Returns
+    -------
+    CheckedParameters
+        ``values`` holds the given arguments as parameter values.
+
+    Raises
+    ------
+    ParameterError
+        A ``ValueError`` listing every problem, in the declaration's words.
+
+    Examples
+    --------
+    >>> require_arguments("01-coordination-graph", {"n_draws": 10, "seed": None}).values
+    Traceback (most recent call last):
+    ...
+    wbcti_analysis.params.model.ParameterError: 1 problem(s) with the parameters of 01-coordination-graph:
+      - 01-coordination-graph: seed: wrong type: expected int, got null
+    >>> require_arguments("01-coordination-graph", {"weighting": "newman", "end_year": None}).values
+    {'end_year': 0, 'weighting': 'newman'}
+    """
+    decl = declaration(notebook)
+    return require(restrict(decl, values), as_parameter_values(decl, values), ds)
