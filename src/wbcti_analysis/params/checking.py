@@ -13,7 +13,7 @@ from .domains import DOMAINS
 from .model import NotebookParams, ParameterError
 
 __all__ = ["check", "check_all", "require", "check_notebook_parameters", "CheckedParameters", "declaration",
-           "as_parameter_values", "restrict", "require_arguments"]
+           "as_parameter_values", "restrict", "require_arguments", "require_codes"]
 
 
 def declaration(notebook: str | NotebookParams) -> NotebookParams:
@@ -413,3 +413,54 @@ def require_arguments(notebook: str | NotebookParams, values: Mapping[str, Any],
     """
     decl = declaration(notebook)
     return require(restrict(decl, values), as_parameter_values(decl, values), ds)
+
+
+# domains whose values are drawn from a descriptor enum that may allow more than the package has
+_CODE_COLUMNS = {"activity_countries": ("activities", "countries"), "mechanism_countries": ("mechanisms", "country")}
+
+
+def require_codes(notebook: str | NotebookParams, name: str, codes, ds) -> list:
+    """Country codes as a library function takes them, checked against a notebook's parameter ``name``.
+
+    A notebook refuses a country the package has no activity in (its selection would be
+    empty); a library function may be asked about one (its row is zero: a coverage gap,
+    a country too thin to test). So a code the descriptor's enum allows (e.g. ``ME``) is
+    accepted even when no row has it; any other code, and a value of the wrong type, is
+    refused with the declaration's message, which lists the codes the package has.
+
+    Parameters
+    ----------
+    notebook : str or NotebookParams
+    name : str
+        A ``list`` parameter whose domain is ``activity_countries`` or ``mechanism_countries``.
+    codes : list of str, str or None
+        Read as :func:`as_parameter_values` reads a list.
+    ds : Dataset
+
+    Returns
+    -------
+    list of str
+        The codes, in the order given.
+
+    Raises
+    ------
+    ParameterError
+        Naming every code that is not a country code of the descriptor.
+
+    Examples
+    --------
+    >>> import wbcti_analysis as w
+    >>> require_codes("03-prevention-vs-rr", "countries", ["ME", "XK"], w.load())
+    ['ME', 'XK']
+    """
+    from .domains import _list_enum
+
+    decl = declaration(notebook)
+    values = as_parameter_values(decl, {name: codes})[name]
+    domain = decl.by_name[name].domain
+    if isinstance(values, list) and all(isinstance(v, str) for v in values) and domain in _CODE_COLUMNS:
+        allowed = set(_list_enum(ds, *_CODE_COLUMNS[domain]))
+        has = set(DOMAINS[domain].values(ds))
+        require_arguments(decl, {name: [v for v in values if v in has or v not in allowed]}, ds)
+        return values
+    return require_arguments(decl, {name: values}, ds).values[name]
