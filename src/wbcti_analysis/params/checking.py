@@ -13,7 +13,8 @@ from .domains import DOMAINS
 from .model import NotebookParams, ParameterError
 
 __all__ = ["check", "check_all", "require", "check_notebook_parameters", "CheckedParameters", "declaration",
-           "as_parameter_values", "restrict", "require_arguments", "require_codes"]
+           "as_parameter_values", "restrict", "require_arguments", "require_codes",
+           "absent_codes"]
 
 
 def declaration(notebook: str | NotebookParams) -> NotebookParams:
@@ -453,14 +454,31 @@ def require_codes(notebook: str | NotebookParams, name: str, codes, ds) -> list:
     >>> require_codes("03-prevention-vs-rr", "countries", ["ME", "XK"], w.load())
     ['ME', 'XK']
     """
-    from .domains import _list_enum
-
     decl = declaration(notebook)
     values = as_parameter_values(decl, {name: codes})[name]
-    domain = decl.by_name[name].domain
-    if isinstance(values, list) and all(isinstance(v, str) for v in values) and domain in _CODE_COLUMNS:
-        allowed = set(_list_enum(ds, *_CODE_COLUMNS[domain]))
-        has = set(DOMAINS[domain].values(ds))
-        require_arguments(decl, {name: [v for v in values if v in has or v not in allowed]}, ds)
+    if isinstance(values, list) and all(isinstance(v, str) for v in values):
+        absent = absent_codes(decl, name, values, ds)
+        require_arguments(decl, {name: [v for v in values if v not in absent]}, ds)
         return values
     return require_arguments(decl, {name: values}, ds).values[name]
+
+
+def absent_codes(notebook: str | NotebookParams, name: str, codes, ds) -> set:
+    """The codes of ``codes`` that the descriptor allows for parameter ``name`` but no row of ``ds`` has.
+
+    See :func:`require_codes`; empty for a parameter whose domain is not a country domain.
+
+    Examples
+    --------
+    >>> import wbcti_analysis as w
+    >>> sorted(absent_codes("01-coordination-graph", "countries", ["XK", "FR", "XX"], w.load()))
+    ['FR']
+    """
+    from .domains import _list_enum
+
+    domain = declaration(notebook).by_name[name].domain
+    if domain not in _CODE_COLUMNS:
+        return set()
+    allowed = set(_list_enum(ds, *_CODE_COLUMNS[domain]))
+    has = set(DOMAINS[domain].values(ds))
+    return {c for c in codes if c in allowed and c not in has}
