@@ -335,7 +335,7 @@ class CoordinationGraphs:
     params: dict = field(default_factory=dict)
 
     def graph(self, name: str) -> nx.Graph:
-        """Return the actor graph called ``name`` (``union``, ``projection`` or ``relations``: notebook 01's ``graph``)."""
+        """Return the actor graph called ``name``: union, projection or relations (notebook 01's ``graph``)."""
         _require({"graph": name})
         return getattr(self, name)
 
