@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from .domains import DOMAINS
+from .domains import DOMAINS, allowed_values
 from .model import NotebookParams, ParameterError
 
 __all__ = ["check", "check_all", "require", "check_notebook_parameters", "CheckedParameters", "declaration",
@@ -457,8 +457,11 @@ def require_codes(notebook: str | NotebookParams, name: str, codes, ds) -> list:
     decl = declaration(notebook)
     values = as_parameter_values(decl, {name: codes})[name]
     if isinstance(values, list) and all(isinstance(v, str) for v in values):
-        absent = absent_codes(decl, name, values, ds)
-        require_arguments(decl, {name: [v for v in values if v not in absent]}, ds)
+        has = set(allowed_values(decl.by_name[name].domain, ds)) if decl.by_name[name].domain else set()
+        rest = [v for v in values if v not in has]
+        absent = absent_codes(decl, name, rest, ds) if rest else set()
+        if any(v not in absent for v in rest):  # only then is there something to refuse
+            require_arguments(decl, {name: [v for v in rest if v not in absent]}, ds)
         return values
     return require_arguments(decl, {name: values}, ds).values[name]
 
