@@ -381,19 +381,20 @@ def test_cases_handled_as_stated(small):
 
 
 _BAD_PARAMETERS = [
-    ({"mechanisms": ["m1", "nope", "zzz"]}, r"mechanisms: unknown mechanism id\(s\) 'nope', 'zzz'"),
-    ({"features": ["colour", "police_role"]}, r"features: unknown feature name\(s\) 'colour'"),
-    ({"distance": "cosine"}, "distance: unknown method 'cosine'"),
-    ({"cluster_threshold": 2}, "cluster_threshold"),
-    ({"cluster_threshold": -0.1}, "cluster_threshold: must be a number between 0 and 1, got -0.1"),
-    ({"cluster_threshold": True}, "cluster_threshold"),
-    ({"countries": ["XX"]}, "countries: unknown country code"),
-    ({"countries": ["xk"]}, r"countries: unknown country code\(s\) 'xk'; allowed: .*XK"),
-    ({"min_compared": -1}, "min_compared: must be a whole number >= 0, got -1"),
-    ({"min_compared": 1.5}, "min_compared"),
-    ({"min_compared": True}, "min_compared"),
-    ({"mechanisms": 3}, "mechanisms: expected a list of strings, got int"),
-    ({"features": {"a": 1}}, "features: expected a list of strings, got dict"),
+    ({"mechanisms": ["m1", "nope", "zzz"]},
+     "mechanisms: unknown mechanism ids 'nope', 'zzz'; the package has m1, m2, m3, ref-aa, ref-ch"),
+    ({"features": ["colour", "police_role"]}, r"features: unknown feature 'colour'; the package has .*police_role"),
+    ({"distance": "cosine"}, "distance: unknown value 'cosine'; allowed: jaccard, gower"),
+    ({"cluster_threshold": 2}, "cluster_threshold: 2 is out of range; allowed: 0 to 1"),
+    ({"cluster_threshold": -0.1}, "cluster_threshold: -0.1 is out of range; allowed: 0 to 1"),
+    ({"cluster_threshold": True}, "cluster_threshold: wrong type: expected float, got bool True"),
+    ({"countries": ["XX"]}, "countries: unknown country code 'XX'; the package has "),
+    ({"countries": ["xk"]}, r"countries: unknown country code 'xk'; the package has .*XK.*'xk' -> 'XK'"),
+    ({"min_compared": -1}, "min_compared: -1 is out of range; allowed: >= 0"),
+    ({"min_compared": 1.5}, "min_compared: wrong type: expected int, got float 1.5"),
+    ({"min_compared": True}, "min_compared: wrong type: expected int, got bool True"),
+    ({"mechanisms": 3}, "mechanisms: wrong type: expected list, got int 3"),
+    ({"features": {"a": 1}}, r"features: wrong type: expected list, got dict \{'a': 1\}"),
 ]
 
 
@@ -408,12 +409,14 @@ def test_parameter_errors_name_the_parameter(small, kwargs, message):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda ds: M.mechanism_distances(ds, method="cosine"), "distance: unknown method 'cosine'"),
-    (lambda ds: M.cluster_mechanisms(M.mechanism_distances(ds), threshold=1.5), "cluster_threshold"),
+    (lambda ds: M.mechanism_distances(ds, method="cosine"),
+     "distance: unknown value 'cosine'; allowed: jaccard, gower"),
+    (lambda ds: M.cluster_mechanisms(M.mechanism_distances(ds), threshold=1.5),
+     "cluster_threshold: 1.5 is out of range; allowed: 0 to 1"),
     (lambda ds: M.find_reference_model(ds, "prevent"), "key: unknown reference model 'prevent'; known: uk_channel"),
     (lambda ds: M.sector_coverage(ds, sectors=["police"]), r"sectors: unknown sector.*'police'"),
-    (lambda ds: M.indicator_matrix(ds, features=["colour"]), r"features: unknown feature name\(s\) 'colour'"),
-    (lambda ds: M.select_mechanisms(ds, ["nope"]), r"mechanisms: unknown mechanism id\(s\) 'nope'"),
+    (lambda ds: M.indicator_matrix(ds, features=["colour"]), r"features: unknown feature 'colour'; the package has "),
+    (lambda ds: M.select_mechanisms(ds, ["nope"]), r"mechanisms: unknown mechanism id 'nope'; the package has m1, "),
 ], ids=["method", "threshold", "reference-key", "sectors", "features", "mechanisms"])
 def test_library_argument_errors_name_the_parameter(small, call, message):
     with pytest.raises(ValueError, match=message):

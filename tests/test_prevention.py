@@ -396,24 +396,25 @@ def test_evaluate_and_suggest(rich, fixture_ds):
 
 ARGUMENT_CASES = [
     # (function, arguments after ds, the parameter named in the message)
-    (pv.tier_effort, {"rule": "half"}, "rule"),
-    (pv.gap_table, {"split_year": "2018"}, "split_year"),
-    (pv.tier_effort, {"countries": ["XX"]}, "countries"),
-    (pv.find_duplicates, {"threshold": 1.5}, "threshold"),
-    (pv.gap_table, {"n_bootstrap": -1}, "n_bootstrap"),
+    (pv.tier_effort, {"rule": "half"}, "tier_rule: unknown value 'half'; allowed: fractional, each"),
+    (pv.gap_table, {"split_year": "2018"}, "split_year: wrong type: expected int, got str '2018'"),
+    (pv.tier_effort, {"countries": ["XX"]}, "countries: unknown country code 'XX'; the package has AL, XK"),
+    (pv.find_duplicates, {"threshold": 1.5}, "duplicate_threshold: 1.5 is out of range; allowed: 0 to 1"),
+    (pv.gap_table, {"n_bootstrap": -1}, "n_bootstrap: -1 is out of range; allowed: >= 0"),
     (pv.tier_effort, {"by": ("donor",)}, "by"),
-    (pv.gap_table, {"split_year": 1800}, "split_year must be a year between 1900 and 2100"),
-    (pv.gap_table, {"seed": -1}, "seed must be a non-negative integer"),
+    (pv.gap_table, {"split_year": 1800}, "split_year: 1800 is out of range; allowed: 1900 to 2100"),
+    (pv.gap_table, {"seed": -1}, "seed: -1 is out of range; allowed: >= 0"),
     (pv.gap_table, {"ci": 1.5}, "ci must be between 0 and 1"),
     (pv.gap_table, {"period_by": "year"}, "period_by must be 'date' or 'source'"),
-    (pv.gap_table, {"rule": "half"}, r"rule \(the tier counting rule\) must be one of"),
-    (pv.rr_claim_test, {"rule": "half"}, "rule"),
-    (pv.coverage_matrix, {"countries": ["xk"]}, "unknown ISO code"),
+    (pv.gap_table, {"rule": "half"}, r"03-prevention-vs-rr: tier_rule: unknown value 'half'"),
+    (pv.rr_claim_test, {"rule": "half"}, "tier_rule: unknown value 'half'"),
+    (pv.coverage_matrix, {"countries": ["xk"]},
+     r"countries: unknown country code 'xk'; the package has AL, XK \(values are case-sensitive: 'xk' -> 'XK'\)"),
     (pv.find_duplicates, {"weights": {"money": 1.0}}, r"weights: unknown component\(s\) \['money'\]"),
     (pv.find_duplicates, {"weights": {"text": -1.0}}, "weights must be non-negative"),
     (pv.find_duplicates, {"method": "kdtree"}, r"method \(how duplicate candidates are found\) must be one of"),
     (pv.evaluate_tier_classifier, {"max_folds": 1}, "max_folds must be an integer of at least 2"),
-    (pv.evaluate_tier_classifier, {"seed": True}, "seed must be a non-negative integer"),
+    (pv.evaluate_tier_classifier, {"seed": True}, "seed: wrong type: expected int, got bool True"),
 ]
 
 
@@ -426,10 +427,11 @@ def test_argument_checks(fixture_ds, func, kwargs, match):
 
 @pytest.mark.parametrize("call, match", [
     (lambda ds: pv.coverage_gaps(pv.coverage_matrix(ds), min_elsewhere=0), "min_elsewhere must be at least 1"),
-    (lambda ds: pv.suggest_tiers(None, ds.activities, unsure_below=2), "unsure_below must be between 0 and 1"),
+    (lambda ds: pv.suggest_tiers(None, ds.activities, unsure_below=2),
+     "unsure_below: 2 is out of range; allowed: 0 to 1"),
     (lambda ds: pv.source_mix(ds.activities, pv.assign_periods(ds.activities), dominant_share=0),
      "dominant_share"),
-    (lambda ds: pv.period_labels(2018.5), "split_year must be an integer year"),
+    (lambda ds: pv.period_labels(2018.5), "split_year: wrong type: expected int, got float 2018.5"),
 ], ids=["coverage_gaps-min_elsewhere", "suggest_tiers-unsure_below", "source_mix-dominant_share",
         "period_labels-split_year"])
 def test_argument_checks_of_helpers(fixture_ds, call, match):

@@ -1,30 +1,39 @@
 """Argument checks of the funding analysis: a notebook's parameters against the dataset,
 and the small checks every table function runs on ``basis`` and ``by``.
 
-Behaviour is that of the single ``funding`` module before the split; the shared parameter
-model of the collection will later drive these checks.
+Allowed values, ranges and the ids the package must have come from the declaration of
+notebook 02's parameters (:mod:`wbcti_analysis.params`); only ``by`` (the groupings the
+table functions implement) and the actor ids of :func:`withdraw` are checked here.
 """
 from __future__ import annotations
 
-from .constants import BASES, GROUPINGS
+from ..params.checking import as_parameter_values, require, require_arguments
+from .constants import GROUPINGS
 
 __all__ = ["check_parameters"]
+
+NOTEBOOK = "02-donor-dependency"
 
 
 def check_parameters(ds, countries=(), start_year=0, end_year=0, funders=(), basis="count", min_n=1) -> dict:
     """Validate a notebook's parameters against the dataset and return them normalised.
 
+    The check is the parameter model's (:func:`wbcti_analysis.params.require` with the
+    declaration of ``02-donor-dependency``): every problem is reported at once.
+
     Parameters
     ----------
     ds : Dataset
-        The *unfiltered* dataset (funder ids are checked against all its actors).
+        The *unfiltered* dataset (funder ids are checked against all of it).
     countries : list of str
-        ISO 3166 alpha-2 codes; each must be an allowed value of ``activities.countries``.
+        ISO 3166 alpha-2 codes; each must be a country of the package's activities
+        (case as stored; Kosovo is ``XK``).
     start_year, end_year : int
-        0 means no bound; otherwise a year between 1900 and 2100, ``start_year <= end_year``.
+        0 (or None) means no bound; otherwise a year between 1900 and 2100,
+        ``start_year <= end_year``.
     funders : list of str
-        Actor ids of funders to withdraw; each must be an actor recorded as a funder
-        (a funding row or a ``funder`` participation) somewhere in the dataset.
+        Actor ids of funders to withdraw (the parameter ``funders_to_withdraw``); each must
+        be an actor recorded as a funder (a funding row or a ``funder`` participation).
     basis : {"count", "amount"}
     min_n : int
         Smallest group size reported without a "thin" flag; at least 1.
@@ -37,8 +46,9 @@ def check_parameters(ds, countries=(), start_year=0, end_year=0, funders=(), bas
 
     Raises
     ------
-    ValueError
-        Naming the parameter and the offending values.
+    wbcti_analysis.params.ParameterError
+        A ``ValueError`` naming every parameter at fault, the bad value and what is
+        allowed (an unknown country or funder is listed with those the package has).
 
     Examples
     --------
@@ -48,41 +58,17 @@ def check_parameters(ds, countries=(), start_year=0, end_year=0, funders=(), bas
     >>> check_parameters(tiny_dataset(), funders=["al-ngo"])
     Traceback (most recent call last):
     ...
-    ValueError: funders: actor id(s) 'al-ngo' fund nothing in the data (no funding row and no 'funder' participation)
+    wbcti_analysis.params.model.ParameterError: 1 problem(s) with the parameters of 02-donor-dependency:
+      - 02-donor-dependency: funders_to_withdraw: unknown funder id 'al-ngo'; the package has al-min, ec, xk-min
     """
-    import numpy as np
-
-    countries = _as_str_list(countries, "countries")
-    allowed = ds.field("activities", "countries")["wbcti:list"]["enum"]
-    bad = [c for c in countries if c not in allowed]
-    if bad:
-        raise ValueError(f"countries: unknown country code(s) {', '.join(map(repr, bad))}; "
-                         f"use ISO 3166 alpha-2 codes (Kosovo is 'XK'), one of: {', '.join(allowed)}")
-    years = {}
-    for name, value in (("start_year", start_year), ("end_year", end_year)):
-        if value is None or value == 0 or value == "":
-            years[name] = None
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise ValueError(f"{name}: expected a year as an integer (0 = no bound), got {value!r}")
-        if not 1900 <= int(value) <= 2100:
-            raise ValueError(f"{name}: {value} is not a plausible year (1900-2100; 0 = no bound)")
-        years[name] = int(value)
-    if years["start_year"] and years["end_year"] and years["start_year"] > years["end_year"]:
-        raise ValueError(f"start_year ({start_year}) is after end_year ({end_year})")
-    funders = _as_str_list(funders, "funders")
-    _check_actor_ids(ds, funders)
-    known_funders = set(ds.funding["funder_id"]) | set(
-        ds.participations.loc[ds.participations["role"].astype(str) == "funder", "actor_id"])
-    not_funders = [f for f in funders if f not in known_funders]
-    if not_funders:
-        raise ValueError(f"funders: actor id(s) {', '.join(map(repr, not_funders))} fund nothing in the data "
-                         "(no funding row and no 'funder' participation)")
-    _check_basis(basis)
-    if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
-        raise ValueError(f"min_n: expected an integer >= 1, got {min_n!r}")
-    return {"countries": countries or None, "start_year": years["start_year"], "end_year": years["end_year"],
-            "funders": funders, "basis": basis, "min_n": int(min_n)}
+    values = as_parameter_values(NOTEBOOK, {"countries": countries, "start_year": start_year, "end_year": end_year,
+                                            "funders_to_withdraw": funders, "basis": basis, "min_n": min_n})
+    c = require(NOTEBOOK, values, ds)
+    countries = c.derived["countries_or_none"]
+    return {"countries": list(dict.fromkeys(countries)) if countries else None,
+            "start_year": c.selection.start_year, "end_year": c.selection.end_year,
+            "funders": list(dict.fromkeys(c.values["funders_to_withdraw"])), "basis": c.values["basis"],
+            "min_n": int(c.values["min_n"])}
 
 
 def _as_str_list(values, name: str) -> list[str]:
@@ -109,8 +95,8 @@ def _check_actor_ids(ds, funders: list[str]) -> None:
 
 
 def _check_basis(basis: str) -> None:
-    if basis not in BASES:
-        raise ValueError(f"basis: {basis!r} is not one of {', '.join(BASES)}")
+    """Raise unless ``basis`` is allowed by the declaration of notebook 02's ``basis``."""
+    require_arguments(NOTEBOOK, {"basis": basis})
 
 
 def _check_by(by: str) -> None:

@@ -1,11 +1,13 @@
 """Constants of the funding analysis: the external/domestic rule's actor types and levels,
 the groupings, bases and statuses the tables use, and the labels of missing values.
 
-No imports beyond the standard library and :mod:`wbcti_analysis.datapackage`'s country list.
+No imports beyond the standard library, :mod:`wbcti_analysis.datapackage`'s country list and the
+parameter declarations (``BASES``).
 """
 from __future__ import annotations
 
 from ..datapackage import WESTERN_BALKANS
+from ..params.declarations import BASES  # the bases of the figures, as notebook 02 declares them
 
 __all__ = ["EXTERNAL_TYPES", "DOMESTIC_LEVELS", "WB6", "GROUPINGS", "BASES", "STATUSES", "NOT_STATED",
            "NO_END_DATE"]
@@ -22,8 +24,6 @@ WB6 = WESTERN_BALKANS
 #: The groupings :func:`~wbcti_analysis.funding.dependency`, :func:`~wbcti_analysis.funding.concentration`
 #: and :func:`~wbcti_analysis.funding.funding_cliffs` accept.
 GROUPINGS = ("all", "country", "tier", "theme", "level", "activity_type", "mechanism", "mechanism_type")
-#: The bases of the figures.
-BASES = ("count", "amount")
 #: Funding status of an activity, in display order.
 STATUSES = ("external_only", "mixed", "domestic_only", "no_funder")
 #: Group label of activities with no value in the grouping column (e.g. no country).

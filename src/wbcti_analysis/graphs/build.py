@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .core import ACTIVITY_PREFIX, GRAPH_NAMES, WEIGHTINGS, _as_set, _check_enum, _check_years, _enum
+from ..params.checking import absent_codes
+from .core import ACTIVITY_PREFIX, NOTEBOOK, _as_set, _check_enum, _enum, _require
 
 __all__ = [
     "parent_map",
@@ -175,8 +176,9 @@ def project_actors(B: nx.Graph, weighting: str = "count") -> nx.Graph:
 
     Raises
     ------
-    ValueError
-        ``weighting`` is not one of ``"count"``, ``"newman"``.
+    wbcti_analysis.params.ParameterError
+        A ``ValueError``: ``weighting`` is not one of notebook 01's ``weighting`` choices
+        (``"count"``, ``"newman"``).
 
     References
     ----------
@@ -194,8 +196,7 @@ def project_actors(B: nx.Graph, weighting: str = "count") -> nx.Graph:
     >>> project_actors(B, "newman")["p"]["q"]["weight"]      # 1/2 from A1 (3 actors) + 1 from A2
     1.5
     """
-    if weighting not in WEIGHTINGS:
-        raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
+    _require({"weighting": weighting})
     actors = sorted(n for n, d in B.nodes(data=True) if d.get("bipartite") == 0)
     G = nx.Graph()
     G.add_nodes_from(actors)
@@ -334,9 +335,8 @@ class CoordinationGraphs:
     params: dict = field(default_factory=dict)
 
     def graph(self, name: str) -> nx.Graph:
-        """Return the actor graph called ``name`` (``union``, ``projection`` or ``relations``)."""
-        if name not in GRAPH_NAMES:
-            raise ValueError(f"graph must be one of {GRAPH_NAMES}, got {name!r}")
+        """Return the actor graph called ``name``: union, projection or relations (notebook 01's ``graph``)."""
+        _require({"graph": name})
         return getattr(self, name)
 
 
@@ -358,8 +358,25 @@ def _filter_relations(ds, fds, sel):
     return rel[keep | ok].reset_index(drop=True)
 
 
-def _selection(ds, selection, kwargs: dict):
-    """The checked :class:`Selection` of :func:`build_graphs` (old keyword arguments folded in)."""
+def _listed(values) -> list:
+    """A list argument as given (None: empty; a lone string: one value), checked by the declaration."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        return [values] if values else []
+    if isinstance(values, (dict, bytes)) or not hasattr(values, "__iter__"):
+        return values  # refused by the declaration, naming the type
+    return [v for v in values if v is not None and v != ""]
+
+
+def _selection(ds, selection, kwargs: dict, others: dict):
+    """The checked :class:`Selection` of :func:`build_graphs` (old keyword arguments folded in).
+
+    The selection's fields and ``others`` (weighting, min_weight, merge_parents) are checked
+    together against notebook 01's declaration, so every problem is reported at once. A
+    country code the descriptor allows but no activity has is accepted (see
+    :func:`wbcti_analysis.params.checking.require_codes`).
+    """
     from ..selection import Selection
 
     if selection is None:
@@ -370,19 +387,21 @@ def _selection(ds, selection, kwargs: dict):
         raise TypeError(f"selection must be a wbcti_analysis.selection.Selection, a dict or None, "
                         f"got {type(selection).__name__}")
     given = {k: v for k, v in kwargs.items() if v is not None}
-    lists = {}
-    for name in ("countries", "tiers", "themes", "roles"):
-        values = _as_set(given.pop(name, None) if name in given else getattr(selection, name), name)
-        lists[name] = tuple(sorted(values)) if values else ()
-    for name, table, column in (("countries", "actors", "country"), ("tiers", "activities", "tiers"),
-                                ("themes", "activities", "themes"), ("roles", "participations", "role")):
-        _check_enum(set(lists[name]) or None, _enum(ds, table, column), name)
-    start, end = _check_years(given.pop("start_year", selection.start_year), given.pop("end_year", selection.end_year))
-    return selection.replace(**lists, start_year=start, end_year=end, **given)
+    lists = {name: _listed(given.pop(name) if name in given else getattr(selection, name))
+             for name in ("countries", "tiers", "themes", "roles")}
+    years = {name: given.pop(name, getattr(selection, name)) for name in ("start_year", "end_year")}
+    checked = {**lists, **years}
+    if isinstance(lists["countries"], list) and all(isinstance(c, str) for c in lists["countries"]):
+        absent = absent_codes(NOTEBOOK, "countries", lists["countries"], ds)
+        checked["countries"] = [c for c in lists["countries"] if c not in absent]
+    values = _require({**checked, **others}, ds)
+    fields = {name: tuple(sorted(set(lists[name]))) for name in lists}
+    start, end = (values[name] or None for name in ("start_year", "end_year"))
+    return selection.replace(**fields, start_year=start, end_year=end, **given), values
 
 
 def build_graphs(ds, selection=None, *, weighting: str = "count", merge_parents: bool = False,
-                 min_weight: float = 1, relation_types=None, countries=None, start_year=None, end_year=None,
+                 min_weight: int = 1, relation_types=None, countries=None, start_year=None, end_year=None,
                  tiers=None, themes=None, roles=None, keep_undated=None) -> CoordinationGraphs:
     """Build the bipartite, projected, stated and union graphs of a selection of ``ds``.
 
@@ -400,9 +419,10 @@ def build_graphs(ds, selection=None, *, weighting: str = "count", merge_parents:
     merge_parents : bool
         Merge every actor into its top parent organisation (a UN country office into the
         agency, an OSCE mission into the OSCE), via ``actors.parent_id``.
-    min_weight : float
-        Keep only ties with ``count`` (shared activities + stated relations) at least this.
-        Nodes are kept when their ties are cut.
+    min_weight : int
+        Keep only ties with ``count`` (shared activities + stated relations) at least this
+        (an integer >= 0; a whole float such as ``2.0`` is read as 2). Nodes are kept when
+        their ties are cut.
     relation_types : list of str, optional
         Stated relation types to use; empty means all.
     countries, start_year, end_year, tiers, themes, roles, keep_undated : optional
@@ -417,8 +437,12 @@ def build_graphs(ds, selection=None, *, weighting: str = "count", merge_parents:
 
     Raises
     ------
+    wbcti_analysis.params.ParameterError
+        A ``ValueError`` listing every argument that notebook 01's declaration does not
+        allow (countries, years, tiers, themes, roles, weighting, min_weight,
+        merge_parents), each with the bad value and what is allowed.
     ValueError
-        A parameter value that is not allowed (names the parameter and the allowed values).
+        An unknown relation type (names the types of the descriptor).
     TypeError
         ``selection`` is neither a Selection, a dict nor None.
 
@@ -438,19 +462,15 @@ def build_graphs(ds, selection=None, *, weighting: str = "count", merge_parents:
     >>> cg.params["countries"], cg.union.number_of_nodes() > 0
     (['XK'], True)
     """
-    sel = _selection(ds, selection, {"countries": countries, "start_year": start_year, "end_year": end_year,
-                                     "tiers": tiers, "themes": themes, "roles": roles,
-                                     "keep_undated": keep_undated})
+    if isinstance(min_weight, float) and min_weight.is_integer():
+        min_weight = int(min_weight)
+    sel, _ = _selection(ds, selection, {"countries": countries, "start_year": start_year, "end_year": end_year,
+                                        "tiers": tiers, "themes": themes, "roles": roles,
+                                        "keep_undated": keep_undated},
+                        {"weighting": weighting, "min_weight": min_weight, "merge_parents": merge_parents})
     rtypes = _as_set(relation_types, "relation_types")
-    _check_enum(rtypes, _enum(ds, "relations", "relation_type"), "relation_types")
-    if weighting not in WEIGHTINGS:
-        raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
-    try:
-        min_weight = float(min_weight)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"min_weight must be a number, got {min_weight!r}") from exc
-    if min_weight < 0:
-        raise ValueError(f"min_weight must be >= 0, got {min_weight}")
+    _check_enum(rtypes, _enum(ds, "relations", "relation_type"), "relation_types")  # not a notebook parameter
+    min_weight = float(min_weight)
 
     fds = sel.apply(ds)
     nodes, idmap = _node_table(ds, merge_parents)

@@ -3,11 +3,17 @@
 Holds the vocabularies of the analysis (levels, the tested sector, brokerage roles,
 weightings, graph names, "too thin" thresholds), :func:`canonical` (a graph copy in
 sorted order, so that every seeded result is reproducible across processes) and the
-private argument checks the other modules use.
+private argument checks the other modules use: the arguments that are parameters of
+notebook 01 are checked against its declaration (:mod:`wbcti_analysis.params`), the
+only source of their allowed values, types and ranges.
 """
 from __future__ import annotations
 
 from typing import Iterable
+
+from ..params.checking import require_arguments
+from ..params.declarations import GRAPH_NAMES as _DECLARED_GRAPHS
+from ..params.declarations import WEIGHTINGS as _DECLARED_WEIGHTINGS
 
 __all__ = [
     "LEVELS",
@@ -28,10 +34,12 @@ LEVELS = ("international", "eu", "regional", "national", "local")
 LAW_ENFORCEMENT = "law_enforcement"
 #: Gould-Fernandez brokerage roles, in the order of the metrics table.
 BROKERAGE_ROLES = ("coordinator", "gatekeeper", "representative", "consultant", "liaison")
-#: Projection weightings.
-WEIGHTINGS = ("count", "newman")
-#: The actor graphs of a :class:`~wbcti_analysis.graphs.build.CoordinationGraphs`.
-GRAPH_NAMES = ("union", "projection", "relations")
+#: Projection weightings (notebook 01's ``weighting`` choices).
+WEIGHTINGS = _DECLARED_WEIGHTINGS
+#: The actor graphs of a :class:`~wbcti_analysis.graphs.build.CoordinationGraphs` (notebook 01's ``graph``).
+GRAPH_NAMES = _DECLARED_GRAPHS
+#: The notebook whose parameter declaration checks the graph functions' arguments.
+NOTEBOOK = "01-coordination-graph"
 #: The sectors the RAN paper names as law enforcement's weak partners (social workers, schools,
 #: health services, religious communities, civil society).
 FRONTLINE_SECTORS = ("social_welfare", "education", "health", "religious", "civil_society")
@@ -122,19 +130,10 @@ def _enum(ds, table: str, column: str) -> list[str]:
     return list(f.get("constraints", {}).get("enum", []))
 
 
-def _check_years(start_year, end_year) -> tuple[int | None, int | None]:
-    out = []
-    for name, y in (("start_year", start_year), ("end_year", end_year)):
-        if y is None or y == 0 or y == "":
-            out.append(None)
-            continue
-        try:
-            y = int(y)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{name} must be a year (int) or 0/None for no bound, got {y!r}") from exc
-        if not 1900 <= y <= 2100:
-            raise ValueError(f"{name} must be a year between 1900 and 2100, got {y}")
-        out.append(y)
-    if out[0] is not None and out[1] is not None and out[0] > out[1]:
-        raise ValueError(f"start_year ({out[0]}) is after end_year ({out[1]})")
-    return out[0], out[1]
+def _require(values: dict, ds=None) -> dict:
+    """``values`` checked as notebook 01's parameters of the same names; returned as parameter values.
+
+    Raises :class:`~wbcti_analysis.params.ParameterError` (a ``ValueError``) listing every
+    problem in the declaration's words (parameter, bad value, what is allowed).
+    """
+    return require_arguments(NOTEBOOK, values, ds).values

@@ -10,7 +10,7 @@ counts. :func:`sector_tie_test_by_country` runs it per country.
 from __future__ import annotations
 
 from ..stats.permutation import mid_p_value
-from .core import LAW_ENFORCEMENT, MIN_SECTOR_ACTORS, MIN_SECTOR_TIES, _category_order, _groups, canonical
+from .core import LAW_ENFORCEMENT, MIN_SECTOR_ACTORS, MIN_SECTOR_TIES, _category_order, _groups, _require, canonical
 
 __all__ = ["sector_tie_test", "sector_tie_test_by_country"]
 
@@ -84,14 +84,8 @@ def _swap_chain(edges, n_draws, thin, burn_in, rng):
 
 
 def _check_args(n_draws, seed, alpha, sector, combined) -> dict:
-    import numpy as np
-
-    if not isinstance(n_draws, (int, np.integer)) or isinstance(n_draws, bool) or n_draws < 1:
-        raise ValueError(f"n_draws must be a positive int, got {n_draws!r}")
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise ValueError(f"seed must be an int, got {seed!r}")
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    """Check the test's arguments: n_draws, seed and alpha as notebook 01 declares them; ``combined`` here."""
+    _require({"n_draws": n_draws, "seed": seed, "alpha": alpha})
     combined = {str(k): [str(x) for x in v] for k, v in (combined or {}).items()}
     for name, members in combined.items():
         if sector in members:
@@ -250,8 +244,10 @@ def sector_tie_test(G, sector: str = LAW_ENFORCEMENT, n_draws: int = 1000, seed:
     Raises
     ------
     ValueError
-        ``n_draws``, ``seed`` or ``alpha`` out of range, or a combined group containing
-        the tested sector.
+        ``n_draws``, ``seed`` or ``alpha`` not allowed by notebook 01's declaration (a
+        :class:`~wbcti_analysis.params.ParameterError`: n_draws an integer >= 1, seed an
+        integer >= 0, alpha strictly between 0 and 1), or a combined group containing the
+        tested sector.
 
     Notes
     -----

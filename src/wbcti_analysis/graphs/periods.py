@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from .build import build_graphs
-from .core import LAW_ENFORCEMENT, _check_years
+from ..params.checking import as_parameter_values, check, restrict
+from ..params.model import ParameterError
+from .core import LAW_ENFORCEMENT, NOTEBOOK, _require
 from .metrics import actor_metrics, graph_summary
 from .mixing import ei_index
 
@@ -28,7 +30,9 @@ def period_bounds(split_years, start_year=None, end_year=None) -> list[tuple[str
     Raises
     ------
     ValueError
-        No split year, a split year outside the bounds, or bounds that are not years.
+        No split year; split years or bounds that notebook 01's declaration does not allow
+        (a :class:`~wbcti_analysis.params.ParameterError`: years in 1900..2100, 0 or None
+        for an open bound, each split year after ``start_year`` and not after ``end_year``).
 
     Examples
     --------
@@ -37,18 +41,22 @@ def period_bounds(split_years, start_year=None, end_year=None) -> list[tuple[str
     >>> period_bounds(2018, start_year=2015)
     [('2015-2017', 2015, 2017), ('2018 onwards', 2018, None)]
     """
-    start_year, end_year = _check_years(start_year, end_year)
+    years = _require({"start_year": start_year, "end_year": end_year})
     if isinstance(split_years, int) and not isinstance(split_years, bool):
         split_years = [split_years]
-    try:
-        splits = sorted({int(s) for s in split_years})
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"split_year must be a year or a list of years, got {split_years!r}") from exc
-    if not splits:
+    if isinstance(split_years, (str, bytes, dict)) or not hasattr(split_years, "__iter__"):
+        raise ValueError(f"split_year must be a year or a list of years, got {split_years!r}")
+    if not list(split_years):
         raise ValueError("split_year: give at least one year")
-    for s in splits:
-        if (start_year is not None and s <= start_year) or (end_year is not None and s > end_year):
-            raise ValueError(f"split_year {s} must fall after start_year and not after end_year")
+    # each split year as notebook 01's split_year, with its rule (after start_year, not after end_year)
+    problems = []
+    for s in dict.fromkeys(split_years):
+        given = as_parameter_values(NOTEBOOK, {**years, "split_year": s, "period_start": 0})
+        problems += [p for p in check(restrict(NOTEBOOK, given), given) if p not in problems]
+    if problems:
+        raise ParameterError(problems, NOTEBOOK)
+    start_year, end_year = (years[name] or None for name in ("start_year", "end_year"))
+    splits = sorted({int(s) for s in split_years})
     lows = [start_year] + splits
     highs = [s - 1 for s in splits] + [end_year]
     out = []

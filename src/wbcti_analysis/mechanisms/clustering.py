@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..params.checking import require_arguments
 from .distances import Distances
 
 __all__ = ["Clustering", "cluster_mechanisms"]
@@ -81,8 +82,9 @@ def cluster_mechanisms(distances: Distances, threshold: float = 0.5) -> Clusteri
 
     Raises
     ------
-    ValueError
-        If ``threshold`` is not a number between 0 and 1.
+    wbcti_analysis.params.ParameterError
+        A ``ValueError``: ``threshold`` is not allowed by notebook 04's ``cluster_threshold``
+        (a number between 0 and 1).
 
     Notes
     -----
@@ -114,8 +116,8 @@ def cluster_mechanisms(distances: Distances, threshold: float = 0.5) -> Clusteri
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
-    if not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
-        raise ValueError(f"cluster_threshold: must be a number between 0 and 1, got {threshold!r}")
+    threshold = require_arguments("04-referral-mechanisms", {"cluster_threshold": threshold}).values[
+        "cluster_threshold"]
     dist = distances.distance
     ids = sorted(dist.index)
     dist = dist.loc[ids, ids]

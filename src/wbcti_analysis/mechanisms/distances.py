@@ -25,8 +25,9 @@ import pandas as pd
 
 from .features import indicator_matrix
 from .lineage import establishment_timeline
+from ..params.checking import require_arguments
 from .select import check_features
-from .vocabulary import DISTANCES, FREE_TEXT_FEATURES, NUMERIC_FEATURES
+from .vocabulary import FREE_TEXT_FEATURES, NUMERIC_FEATURES
 
 __all__ = ["Distances", "jaccard_distances", "gower_distances", "mechanism_distances"]
 
@@ -336,8 +337,7 @@ def mechanism_distances(ds, mechanisms: Iterable[str] | None = None, features: I
     0  uk-channel        xk-a  0.000000         5
     1        rs-b  uk-channel  0.166667         6
     """
-    if method not in DISTANCES:
-        raise ValueError(f"distance: unknown method {method!r}; use one of {', '.join(DISTANCES)}")
+    require_arguments("04-referral-mechanisms", {"distance": method, "min_compared": min_compared})
     ind = _collapse_free_text(indicator_matrix(ds, mechanisms, features, use_participations=use_participations,
                                                complete_single_valued=True))
     if method == "jaccard":

@@ -1,16 +1,20 @@
 """Which mechanisms and features to compare, and the checks of a notebook's parameters.
 
-Every error names the parameter at fault and the allowed values, so a notebook run with
-a wrong parameter stops at its first cell with a message the user can act on.
+The checks are the parameter model's (:mod:`wbcti_analysis.params`, the declaration of
+notebook 04's parameters): allowed features, mechanism ids and country codes come from the
+package, distances and ranges from the declaration. Every error names the parameter at
+fault, the bad value and what is allowed, so a notebook run with a wrong parameter stops
+at its first cell with a message the user can act on.
 """
 from __future__ import annotations
 
 from typing import Iterable
 
-import numpy as np
+from ..params.checking import as_parameter_values, require, require_arguments, require_codes
+from ..params.domains import allowed_values
+from ._util import _as_list, _strings
 
-from ._util import _as_list, _mechanism_enum, _strings
-from .vocabulary import DISTANCES, MECHANISM_ATTRIBUTES
+NOTEBOOK = "04-referral-mechanisms"
 
 __all__ = ["feature_names", "check_features", "select_mechanisms", "check_parameters"]
 
@@ -19,7 +23,9 @@ def feature_names(ds) -> list[str]:
     """Return every feature name that can be compared, in descriptor order.
 
     These are the values of ``mechanism_features.feature`` followed by the
-    ``mechanisms`` columns in :data:`MECHANISM_ATTRIBUTES` (``level``, ``mechanism_type``).
+    ``mechanisms`` columns in :data:`MECHANISM_ATTRIBUTES` (``level``, ``mechanism_type``):
+    the ``features`` domain of the parameter model
+    (:func:`wbcti_analysis.params.allowed_values`).
 
     Parameters
     ----------
@@ -36,8 +42,7 @@ def feature_names(ds) -> list[str]:
     >>> feature_names(example_dataset())[:3], feature_names(example_dataset())[-2:]
     (['year_established', 'modelled_on', 'tier_covered'], ['level', 'mechanism_type'])
     """
-    enum = list(ds.field("mechanism_features", "feature").get("constraints", {}).get("enum", []))
-    return enum + [a for a in MECHANISM_ATTRIBUTES if a not in enum]
+    return allowed_values("features", ds)
 
 
 def check_features(ds, features: Iterable[str] | None = None) -> list[str]:
@@ -56,8 +61,9 @@ def check_features(ds, features: Iterable[str] | None = None) -> list[str]:
 
     Raises
     ------
-    ValueError
-        Naming the parameter ``features`` and every unknown feature name.
+    wbcti_analysis.params.ParameterError
+        A ``ValueError`` naming the parameter ``features``, every unknown feature name and
+        the features the package has.
 
     Examples
     --------
@@ -65,15 +71,15 @@ def check_features(ds, features: Iterable[str] | None = None) -> list[str]:
     >>> check_features(example_dataset(), ["level", "police_role"])
     ['police_role', 'level']
     """
+    wanted = require_arguments(NOTEBOOK, {"features": features}, ds).values["features"]
+    return _features(ds, wanted)
+
+
+def _features(ds, wanted: list[str]) -> list[str]:
+    """Checked feature names in descriptor order (all of them if ``wanted`` is empty)."""
     known = feature_names(ds)
-    wanted = _as_list(features)
-    bad = [f for f in wanted if f not in known]
-    if bad:
-        raise ValueError(f"features: unknown feature name(s) {', '.join(repr(b) for b in bad)}; "
-                         f"known: {', '.join(known)}")
-    if not wanted:
-        return known
-    return [f for f in known if f in set(wanted)]
+    wanted = set(_as_list(wanted))
+    return [f for f in known if f in wanted] if wanted else known
 
 
 def select_mechanisms(ds, mechanisms: Iterable[str] | None = None,
@@ -96,8 +102,10 @@ def select_mechanisms(ds, mechanisms: Iterable[str] | None = None,
 
     Raises
     ------
-    ValueError
-        Naming the parameter and every unknown mechanism id or country code.
+    wbcti_analysis.params.ParameterError
+        A ``ValueError`` naming the parameter, every unknown mechanism id or country code
+        and the ids or codes the package has. A country code the descriptor allows but no
+        mechanism has yet is accepted (it keeps only the reference models).
 
     Examples
     --------
@@ -105,21 +113,19 @@ def select_mechanisms(ds, mechanisms: Iterable[str] | None = None,
     >>> select_mechanisms(example_dataset(), countries=["XK"])   # reference models are kept
     ['dk-aarhus-model', 'uk-channel', 'xk-a']
     """
+    mechanisms = require_arguments(NOTEBOOK, {"mechanisms": mechanisms}, ds).values["mechanisms"]
+    countries = require_codes(NOTEBOOK, "countries", countries, ds)
+    return _select(ds, mechanisms, countries)
+
+
+def _select(ds, mechanisms: list[str], countries: list[str]) -> list[str]:
+    """Sorted ids of the checked ``mechanisms`` (all if empty) in ``countries`` (all if empty) or references."""
     m = ds.mechanisms
     known = sorted(_strings(m["mechanism_id"]).dropna())
     wanted = _as_list(mechanisms)
-    bad = [x for x in wanted if x not in set(known)]
-    if bad:
-        raise ValueError(f"mechanisms: unknown mechanism id(s) {', '.join(repr(b) for b in bad)}; "
-                         f"known: {', '.join(known) or '(none: the data has no mechanisms)'}")
     ids = sorted(set(wanted)) if wanted else known
     cc = _as_list(countries)
     if cc:
-        allowed = _mechanism_enum(ds, "country")
-        bad = [c for c in cc if c not in allowed]
-        if bad:
-            raise ValueError(f"countries: unknown country code(s) {', '.join(repr(b) for b in bad)}; "
-                             f"allowed: {', '.join(allowed)}")
         keep = m[_strings(m["country"]).isin(cc) | m["reference_model"].fillna(False).astype(bool)]
         ids = [i for i in ids if i in set(_strings(keep["mechanism_id"]))]
     return ids
@@ -136,11 +142,11 @@ def check_parameters(ds, mechanisms: Iterable[str] | None = None, features: Iter
     mechanisms, features, countries : list of str, optional
         See :func:`select_mechanisms` and :func:`check_features`; empty means all.
     distance : str
-        One of :data:`DISTANCES`.
+        One of :data:`DISTANCES` (the declaration's ``distance`` choices).
     cluster_threshold : float
         Cut height of the dendrogram, a distance in 0..1.
     min_compared : int
-        Whole number >= 0 (see :func:`mechanism_distances`).
+        Integer >= 0 (see :func:`mechanism_distances`).
 
     Returns
     -------
@@ -148,10 +154,12 @@ def check_parameters(ds, mechanisms: Iterable[str] | None = None, features: Iter
 
     Raises
     ------
-    ValueError
-        Naming the parameter at fault: ``mechanisms``, ``countries``, ``features``,
-        ``distance`` (not one of :data:`DISTANCES`), ``cluster_threshold`` (not in 0..1) or
-        ``min_compared`` (not a whole number >= 0).
+    wbcti_analysis.params.ParameterError
+        A ``ValueError`` listing every problem of the declaration of notebook 04's
+        parameters (:func:`wbcti_analysis.params.require`): ``mechanisms`` and
+        ``countries`` the package does not have, unknown ``features``, ``distance`` not
+        one of :data:`DISTANCES`, ``cluster_threshold`` not in 0..1, ``min_compared`` not
+        an integer >= 0, lists of the wrong type.
 
     Examples
     --------
@@ -161,18 +169,10 @@ def check_parameters(ds, mechanisms: Iterable[str] | None = None, features: Iter
     >>> check_parameters(example_dataset(), distance="cosine")
     Traceback (most recent call last):
     ...
-    ValueError: distance: unknown method 'cosine'; use one of jaccard, gower
+    wbcti_analysis.params.model.ParameterError: 1 problem(s) with the parameters of 04-referral-mechanisms:
+      - 04-referral-mechanisms: distance: unknown value 'cosine'; allowed: jaccard, gower
     """
-    if isinstance(min_compared, bool) or not isinstance(min_compared, (int, np.integer)) or min_compared < 0:
-        raise ValueError(f"min_compared: must be a whole number >= 0, got {min_compared!r}")
-    if distance not in DISTANCES:
-        raise ValueError(f"distance: unknown method {distance!r}; use one of {', '.join(DISTANCES)}")
-    if isinstance(cluster_threshold, bool) or not isinstance(cluster_threshold, (int, float)) \
-            or not 0 <= cluster_threshold <= 1:
-        raise ValueError(f"cluster_threshold: must be a number between 0 and 1, got {cluster_threshold!r}")
-    for name, value in (("mechanisms", mechanisms), ("features", features), ("countries", countries)):
-        if value is not None and not isinstance(value, (list, tuple, str)):
-            raise ValueError(f"{name}: expected a list of strings, got {type(value).__name__}")
-    feats = check_features(ds, features)
-    ids = select_mechanisms(ds, mechanisms, countries)
-    return ids, feats
+    c = require(NOTEBOOK, as_parameter_values(NOTEBOOK, {
+        "mechanisms": mechanisms, "countries": countries, "features": features, "distance": distance,
+        "cluster_threshold": cluster_threshold, "min_compared": min_compared}), ds)
+    return _select(ds, c.values["mechanisms"], c.values["countries"]), _features(ds, c.values["features"])

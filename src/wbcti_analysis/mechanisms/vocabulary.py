@@ -8,6 +8,8 @@ them without importing each other.
 from __future__ import annotations
 
 from ..datapackage import WESTERN_BALKANS
+from ..params.declarations import DISTANCES as _DECLARED_DISTANCES
+from ..params.domains import MECHANISM_ATTRIBUTES as _FEATURE_COLUMNS
 
 __all__ = [
     "RECOMMENDED_SECTORS",
@@ -78,7 +80,7 @@ SINGLE_VALUED_FEATURES: tuple[str, ...] = (
 FREE_TEXT_FEATURES: tuple[str, ...] = ("decision_rule", "confidentiality", "legal_basis")
 
 #: Columns of the ``mechanisms`` table usable as features next to ``mechanism_features.feature``.
-MECHANISM_ATTRIBUTES: tuple[str, ...] = ("level", "mechanism_type")
+MECHANISM_ATTRIBUTES: tuple[str, ...] = _FEATURE_COLUMNS  # the parameter model's "features" domain
 
 #: Reference models looked up by :func:`~wbcti_analysis.mechanisms.find_reference_model`:
 #: key -> (usual id, name pattern).
@@ -88,7 +90,7 @@ REFERENCE_MODELS: dict[str, tuple[str, str]] = {
 }
 
 #: Distance methods of :func:`~wbcti_analysis.mechanisms.mechanism_distances`.
-DISTANCES: tuple[str, ...] = ("jaccard", "gower")
+DISTANCES: tuple[str, ...] = _DECLARED_DISTANCES  # notebook 04's ``distance`` choices
 
 #: States of a (mechanism, sector) pair in :func:`~wbcti_analysis.mechanisms.sector_coverage`.
 COVERAGE_STATES: tuple[str, ...] = ("present", "stated absent", "disputed", "not stated")

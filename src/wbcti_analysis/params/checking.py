@@ -6,13 +6,15 @@ them; :func:`check_notebook_parameters` is what a notebook's first cell calls.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from .domains import DOMAINS
+from .domains import DOMAINS, allowed_values
 from .model import NotebookParams, ParameterError
 
-__all__ = ["check", "check_all", "require", "check_notebook_parameters", "CheckedParameters", "declaration"]
+__all__ = ["check", "check_all", "require", "check_notebook_parameters", "CheckedParameters", "declaration",
+           "as_parameter_values", "restrict", "require_arguments", "require_codes",
+           "absent_codes"]
 
 
 def declaration(notebook: str | NotebookParams) -> NotebookParams:
@@ -262,3 +264,224 @@ def check_notebook_parameters(notebook: str, namespace: Mapping[str, Any], ds=No
     for w in checked.warnings:
         print(f"note: {w}")
     return checked
+
+
+# ----------------------------------------------------------------------------- the library's argument checks
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (without importing numpy)."""
+    if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        return value.item()
+    return value
+
+
+def as_parameter_values(notebook: str | NotebookParams, values: Mapping[str, Any]) -> dict:
+    """Function arguments as the values of ``notebook``'s parameters of the same names.
+
+    A library function takes what its users have at hand; the declaration takes the
+    notebook's literals. For a ``list`` parameter, None or ``""`` becomes ``[]``, a lone
+    string a one-item list and a tuple, set or other iterable (not a dict) a list; for a
+    number with an open value (years: 0), None or ``""`` becomes that value; numpy scalars
+    become Python numbers. Anything else is passed on as it is (and checked). Names the
+    declaration does not have are passed on too (and reported by :func:`check`).
+
+    Examples
+    --------
+    >>> as_parameter_values("01-coordination-graph", {"countries": "XK", "start_year": None, "tiers": ("primary",)})
+    {'countries': ['XK'], 'start_year': 0, 'tiers': ['primary']}
+    """
+    params = declaration(notebook).by_name
+    out = {}
+    for name, value in values.items():
+        p = params.get(name)
+        value = _plain(value)
+        if p is not None and p.kind == "list":
+            if value is None or (isinstance(value, str) and value == ""):
+                value = []
+            elif isinstance(value, str):
+                value = [value]
+            elif not isinstance(value, (list, dict, bytes)) and hasattr(value, "__iter__"):
+                value = list(value)
+            if isinstance(value, list):
+                value = [_plain(v) for v in value]
+        elif p is not None and p.open_value is not None and (value is None or value == ""):
+            value = p.open_value
+        out[name] = value
+    return out
+
+
+class _Reads(dict):
+    """A dict that records the keys read from it (which parameters a rule looked at)."""
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.read: set = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key):
+        self.read.add(key)
+        return super().__contains__(key)
+
+
+def restrict(notebook: str | NotebookParams, names) -> NotebookParams:
+    """The declaration cut down to the parameters ``names``: a library function's arguments.
+
+    The other parameters are neither checked nor filled in; a cross-field rule counts
+    only when its verdict rests on the given parameters alone (it read no other one, the
+    others holding their defaults), so that ``start_year=2019`` passed to a function
+    without a ``split_year`` is not held against the notebook's default split year. The
+    notebook's name, and so every message, stays the same.
+
+    Parameters
+    ----------
+    notebook : str or NotebookParams
+        As for :func:`declaration`.
+    names : iterable of str
+        The parameters given (a dict's keys will do).
+
+    Returns
+    -------
+    NotebookParams
+        Without a ``derive`` function.
+
+    Examples
+    --------
+    >>> check(restrict("01-coordination-graph", ["start_year"]), {"start_year": 2019})
+    []
+    >>> given = {"start_year": 2019, "end_year": 0, "split_year": 2018, "period_start": 0}
+    >>> check(restrict("01-coordination-graph", given), given)[0][:56]
+    '01-coordination-graph: split_year 2018 must come after t'
+    """
+    decl = declaration(notebook)
+    given = set(names)
+    defaults = decl.defaults()
+
+    def only_given(rule):
+        def restricted(values: dict) -> list[str]:
+            seen = _Reads({**defaults, **values})
+            out = list(rule(seen))
+            return out if seen.read <= given else []
+        return restricted
+
+    return replace(decl, params=tuple(p for p in decl.params if p.name in given),
+                   rules=tuple((text, only_given(rule)) for text, rule in decl.rules),
+                   selection=tuple(n for n in decl.selection if n in given), derive=None)
+
+
+def require_arguments(notebook: str | NotebookParams, values: Mapping[str, Any], ds=None) -> CheckedParameters:
+    """A library function's argument check against a notebook's declaration.
+
+    ``require(restrict(notebook, values), as_parameter_values(notebook, values), ds)``:
+    only the arguments given are checked (see :func:`restrict`), after
+    :func:`as_parameter_values` has read them as parameter values.
+
+    Parameters
+    ----------
+    notebook : str or NotebookParams
+        The notebook whose declaration holds the parameters of the same names.
+    values : mapping
+        The arguments, by parameter name.
+    ds : Dataset, optional
+        The data package (ids and codes it must have; see :func:`check_all`).
+
+    Returns
+    -------
+    CheckedParameters
+        ``values`` holds the given arguments as parameter values.
+
+    Raises
+    ------
+    ParameterError
+        A ``ValueError`` listing every problem, in the declaration's words.
+
+    Examples
+    --------
+    >>> require_arguments("01-coordination-graph", {"n_draws": 10, "seed": None}).values
+    Traceback (most recent call last):
+    ...
+    wbcti_analysis.params.model.ParameterError: 1 problem(s) with the parameters of 01-coordination-graph:
+      - 01-coordination-graph: seed: wrong type: expected int, got null
+    >>> require_arguments("01-coordination-graph", {"weighting": "newman", "end_year": None}).values
+    {'end_year': 0, 'weighting': 'newman'}
+    """
+    decl = declaration(notebook)
+    return require(restrict(decl, values), as_parameter_values(decl, values), ds)
+
+
+# domains whose values are drawn from a descriptor enum that may allow more than the package has
+_CODE_COLUMNS = {"activity_countries": ("activities", "countries"), "mechanism_countries": ("mechanisms", "country")}
+
+
+def require_codes(notebook: str | NotebookParams, name: str, codes, ds) -> list:
+    """Country codes as a library function takes them, checked against a notebook's parameter ``name``.
+
+    A notebook refuses a country the package has no activity in (its selection would be
+    empty); a library function may be asked about one (its row is zero: a coverage gap,
+    a country too thin to test). So a code the descriptor's enum allows (e.g. ``ME``) is
+    accepted even when no row has it; any other code, and a value of the wrong type, is
+    refused with the declaration's message, which lists the codes the package has.
+
+    Parameters
+    ----------
+    notebook : str or NotebookParams
+    name : str
+        A ``list`` parameter whose domain is ``activity_countries`` or ``mechanism_countries``.
+    codes : list of str, str or None
+        Read as :func:`as_parameter_values` reads a list.
+    ds : Dataset
+
+    Returns
+    -------
+    list of str
+        The codes, in the order given.
+
+    Raises
+    ------
+    ParameterError
+        Naming every code that is not a country code of the descriptor.
+
+    Examples
+    --------
+    >>> import wbcti_analysis as w
+    >>> require_codes("03-prevention-vs-rr", "countries", ["ME", "XK"], w.load())
+    ['ME', 'XK']
+    """
+    decl = declaration(notebook)
+    values = as_parameter_values(decl, {name: codes})[name]
+    if isinstance(values, list) and all(isinstance(v, str) for v in values):
+        has = set(allowed_values(decl.by_name[name].domain, ds)) if decl.by_name[name].domain else set()
+        rest = [v for v in values if v not in has]
+        absent = absent_codes(decl, name, rest, ds) if rest else set()
+        if any(v not in absent for v in rest):  # only then is there something to refuse
+            require_arguments(decl, {name: [v for v in rest if v not in absent]}, ds)
+        return values
+    return require_arguments(decl, {name: values}, ds).values[name]
+
+
+def absent_codes(notebook: str | NotebookParams, name: str, codes, ds) -> set:
+    """The codes of ``codes`` that the descriptor allows for parameter ``name`` but no row of ``ds`` has.
+
+    See :func:`require_codes`; empty for a parameter whose domain is not a country domain.
+
+    Examples
+    --------
+    >>> import wbcti_analysis as w
+    >>> sorted(absent_codes("01-coordination-graph", "countries", ["XK", "FR", "XX"], w.load()))
+    ['FR']
+    """
+    from .domains import _list_enum
+
+    domain = declaration(notebook).by_name[name].domain
+    if domain not in _CODE_COLUMNS:
+        return set()
+    allowed = set(_list_enum(ds, *_CODE_COLUMNS[domain]))
+    has = set(DOMAINS[domain].values(ds))
+    return {c for c in codes if c in allowed and c not in has}

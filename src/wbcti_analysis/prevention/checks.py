@@ -2,8 +2,12 @@
 
 Every public function of :mod:`wbcti_analysis.prevention` checks its arguments here
 before it computes anything, and raises ``ValueError`` with a message that names the
-parameter and the allowed values. (A shared parameter model for the whole collection is
-being built; these checks will then read their allowed values from it.)
+parameter and the allowed values. The arguments that are parameters of notebook 03
+(``tier_rule``, ``split_year``, ``countries``, ``seed``, ``duplicate_threshold``,
+``n_bootstrap``, ``unsure_below``) are checked against its declaration
+(:func:`wbcti_analysis.params.require_arguments`), so the notebook, the runner and the
+library allow the same values; the others (``by``, ``ci``, ``period_by``, ``weights``,
+``max_folds``, ``min_elsewhere``, ``method``) are the functions' own.
 
 Examples
 --------
@@ -12,13 +16,14 @@ Examples
 >>> check_rule("half")
 Traceback (most recent call last):
 ...
-ValueError: rule (the tier counting rule) must be one of ('fractional', 'each'), got 'half'
+wbcti_analysis.params.model.ParameterError: 1 problem(s) with the parameters of 03-prevention-vs-rr:
+  - 03-prevention-vs-rr: tier_rule: unknown value 'half'; allowed: fractional, each
 """
 from __future__ import annotations
 
 import numbers
 
-from .constants import COUNTING_RULES
+from ..params.checking import require_arguments, require_codes
 
 __all__ = [
     "check_rule",
@@ -37,64 +42,56 @@ __all__ = [
     "check_method",
 ]
 
+NOTEBOOK = "03-prevention-vs-rr"
 BY_OPTIONS: tuple[str, ...] = ("country", "level", "period", "source_id")
 PERIOD_BY_OPTIONS: tuple[str, ...] = ("date", "source")
 METHOD_OPTIONS: tuple[str, ...] = ("neighbours", "all_pairs")
 
 
-def _is_int(x) -> bool:
-    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+def _declared(name: str, value, ds=None):
+    """``value`` checked as notebook 03's parameter ``name`` (raises ParameterError) and returned."""
+    return require_arguments(NOTEBOOK, {name: value}, ds).values[name]
 
 
 def check_rule(rule: str) -> str:
-    """Return ``rule`` if it is a counting rule of :data:`COUNTING_RULES`, else raise ValueError."""
-    if rule not in COUNTING_RULES:
-        raise ValueError(f"rule (the tier counting rule) must be one of {COUNTING_RULES}, got {rule!r}")
-    return rule
+    """Return ``rule`` if it is an allowed value of notebook 03's ``tier_rule``, else raise ValueError."""
+    return _declared("tier_rule", rule)
 
 
 def check_split_year(split_year) -> int:
-    """Return ``split_year`` as an int if it is an integer year in 1900..2100.
+    """Return ``split_year`` as an int if it is an allowed value of notebook 03's ``split_year``.
 
     >>> check_split_year(2018)
     2018
     """
-    if not _is_int(split_year):
-        raise ValueError(f"split_year must be an integer year, got {split_year!r}")
-    if not 1900 <= int(split_year) <= 2100:
-        raise ValueError(f"split_year must be a year between 1900 and 2100, got {split_year}")
-    return int(split_year)
+    return int(_declared("split_year", split_year))
 
 
 def check_countries(ds, countries) -> list[str] | None:
     """Return the country codes as a de-duplicated list, or None for "every country".
 
-    A string is one code; empty values are ignored; codes must be allowed by the
-    descriptor's ``activities.countries`` list.
+    A string is one code; empty values are ignored. Codes are checked as notebook 03's
+    ``countries`` (:func:`wbcti_analysis.params.checking.require_codes`): a code the
+    descriptor allows is accepted even if the package has no activity there (its row is
+    zero, a coverage gap); any other code is refused with the codes the package has.
     """
     if countries is None:
         return None
     if isinstance(countries, str):
         countries = [countries]
-    countries = [c for c in countries if c]
-    if not countries:
-        return None
-    allowed = set(ds.field("activities", "countries")["wbcti:list"]["enum"])
-    bad = [c for c in countries if c not in allowed]
-    if bad:
-        raise ValueError(f"countries: unknown ISO code(s) {bad}; use ISO 3166-1 alpha-2 codes (Kosovo is XK)")
-    return list(dict.fromkeys(countries))
+    if hasattr(countries, "__iter__") and not isinstance(countries, dict):
+        countries = [c for c in countries if c is not None and c != ""]
+    countries = require_codes(NOTEBOOK, "countries", countries, ds)
+    return list(dict.fromkeys(countries)) or None
 
 
 def check_seed(seed) -> int:
-    """Return ``seed`` as an int if it is a non-negative integer.
+    """Return ``seed`` as an int if it is an allowed value of notebook 03's ``seed`` (an integer >= 0).
 
     >>> check_seed(7)
     7
     """
-    if not _is_int(seed) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return int(seed)
+    return int(_declared("seed", seed))
 
 
 def check_by(by) -> list[str]:
@@ -107,10 +104,8 @@ def check_by(by) -> list[str]:
 
 
 def check_n_bootstrap(n_bootstrap) -> int:
-    """Return ``n_bootstrap`` if it is a non-negative integer (0 means no interval)."""
-    if not _is_int(n_bootstrap) or n_bootstrap < 0:
-        raise ValueError(f"n_bootstrap must be a non-negative integer, got {n_bootstrap!r}")
-    return int(n_bootstrap)
+    """Return ``n_bootstrap`` if notebook 03's ``n_bootstrap`` allows it (an integer >= 0; 0: no interval)."""
+    return int(_declared("n_bootstrap", n_bootstrap))
 
 
 def check_ci(ci) -> float:
@@ -128,10 +123,8 @@ def check_period_by(period_by: str) -> str:
 
 
 def check_threshold(threshold) -> float:
-    """Return the duplicate score ``threshold`` if it is a number in [0, 1]."""
-    if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not 0 <= threshold <= 1:
-        raise ValueError(f"threshold (duplicate score threshold) must be between 0 and 1, got {threshold!r}")
-    return threshold
+    """Return the duplicate score ``threshold`` if notebook 03's ``duplicate_threshold`` allows it (0..1)."""
+    return _declared("duplicate_threshold", threshold)
 
 
 def check_weights(weights, defaults: dict[str, float]) -> dict[str, float]:
@@ -168,10 +161,8 @@ def check_min_elsewhere(min_elsewhere) -> int:
 
 
 def check_unsure_below(unsure_below) -> float:
-    """Return ``unsure_below`` if it is a probability in [0, 1]."""
-    if not 0 <= unsure_below <= 1:
-        raise ValueError(f"unsure_below must be between 0 and 1, got {unsure_below!r}")
-    return unsure_below
+    """Return ``unsure_below`` if notebook 03's ``unsure_below`` allows it (a probability in 0..1)."""
+    return _declared("unsure_below", unsure_below)
 
 
 def check_method(method: str) -> str:

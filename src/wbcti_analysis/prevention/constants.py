@@ -16,6 +16,7 @@ References
 from __future__ import annotations
 
 from ..datapackage import WESTERN_BALKANS
+from ..params.declarations import COUNTING_RULES as _DECLARED_RULES
 
 __all__ = [
     "TIERS",
@@ -39,8 +40,9 @@ UNCODED = "uncoded"
 ALL_TIERS: tuple[str, ...] = TIERS + (UNCODED,)
 WB6: tuple[str, ...] = WESTERN_BALKANS
 """The six Western Balkan countries (ISO 3166-1 alpha-2; Kosovo is XK)."""
-COUNTING_RULES: tuple[str, ...] = ("fractional", "each")
-"""How an activity with several tiers is counted: ``1/k`` to each, or 1 to each."""
+COUNTING_RULES: tuple[str, ...] = _DECLARED_RULES
+"""How an activity with several tiers is counted: ``1/k`` to each, or 1 to each (as notebook 03
+declares its ``tier_rule``)."""
 DUPLICATE_WEIGHTS: dict[str, float] = {"text": 0.6, "themes": 0.2, "countries": 0.1, "time": 0.1}
 """Weights of the combined duplicate score (they sum to 1, so the score is in [0, 1])."""
 FUNDING_ORIGINS: tuple[str, ...] = ("external", "mixed", "domestic", "unknown", "no funder recorded")
