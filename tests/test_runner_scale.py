@@ -272,3 +272,41 @@ def test_unreachable_scheduler_is_refused_before_anything_runs(tmp_path):
     pytest.importorskip("distributed", reason="dask[distributed] is not installed (extra 'dist')")
     with pytest.raises(RunRefused, match="--scheduler tcp://127.0.0.1:9: cannot reach the Dask scheduler"):
         dist.connect("tcp://127.0.0.1:9", timeout=2)
+
+
+# ----------------------------------------------------------------------------- planning stays light
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS_DIR.glob("[0-9]*.ipynb")) + sorted(TEST_NOTEBOOKS_DIR.glob("*.ipynb")),
+                         ids=lambda p: p.name)
+def test_parameters_cell_is_read_as_papermill_reads_it(path):
+    import papermill
+
+    from wbcti_analysis.run.cells import inspect_parameters, read_cells
+
+    node = read_cells(path)
+    cell = next(c for c in node.cells if "parameters" in c["metadata"].get("tags", []))
+    assert inspect_parameters(cell.source) == papermill.inspect_notebook(str(path))
+    assert [c.source for c in node.cells] == [c.source for c in nbformat.read(path, as_version=4).cells]
+
+
+def test_parameters_cell_edge_cases_match_papermill():
+    from papermill.translators import PythonTranslator
+
+    from wbcti_analysis.run.cells import inspect_parameters
+
+    source = ('# a comment\nx: int = 1  # help text\ny = "a=b"\nz: "str" = "q"  # type: str\n'
+              'w: list = [\n  1,  # one\n  2]  # the list\nv = 3 # type: int\n\nu=4')
+    expected = {p.name: p._asdict() for p in PythonTranslator.inspect(nbformat.v4.new_code_cell(source))}
+    assert inspect_parameters(source) == expected and "y" not in expected and expected["w"]["default"] == "[1,2]"
+
+
+def test_planning_imports_neither_papermill_nor_nbformat(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from wbcti_analysis.run import plan_run; plan_run([], notebooks_dir=%r); "
+            "print(sorted(m for m in ('papermill', 'nbformat') if m in sys.modules))" % str(TEST_NOTEBOOKS_DIR))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "WBCTI_DATA": str(FIXTURE_DIR)})
+    assert out.stdout.strip() == "[]"
