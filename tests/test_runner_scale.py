@@ -136,7 +136,7 @@ def test_sweep_writes_one_page_per_value_and_the_comparison_page(tmp_path, capsy
     assert m["sweep"] == {"parameters": {"countries": ["AL", "[AL,XK]"], "threshold": ["1", "2"]}, "page": "sweep.html"}
     page = (run / "sweep.html").read_text(encoding="utf-8")
     assert page.count("<th>") == 1 + 4  # the figure column and one column per value
-    for label in ('countries = [&#34;AL&#34;], threshold = 1.0', 'countries = [&#34;AL&#34;, &#34;XK&#34;], threshold = 2.0'):
+    for label in ("countries = AL, threshold = 1", "countries = [AL,XK], threshold = 2"):  # as typed
         assert label in page
     assert "twice the threshold" in page and "n = " not in page  # these figures record no n
     assert 'href="sweep.html"' in (run / "index.html").read_text(encoding="utf-8")

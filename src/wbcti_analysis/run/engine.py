@@ -16,7 +16,6 @@ cluster instead (:mod:`.dist`). Progress lines and the estimate: :mod:`.progress
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -229,14 +228,14 @@ def execute(
     depends = {"code": code_fingerprint(), "versions": manifest["versions"], "kernel": KERNEL_NAME,
                "show_code": show_code}
     tasks = []
-    for n, key, swept, swept_non_default in page_units(plan):
+    for n, key, swept, page in page_units(plan):
         params = {**plan.parameters.get(n.stem, {}), **swept}
         if "data_path" in n.parameters and plan.data_path is not None:
             params["data_path"] = str(plan.data_path)
         if "output_dir" in n.parameters:
             params["output_dir"] = str(run_dir / f"{key}_files")
-        label = ", ".join(f"{k} = {v if isinstance(v, str) else json.dumps(v)}" for k, v in swept.items())
-        title = f"{n.title or n.stem} ({label})" if swept else n.title
+        label = page["label"] if page else ""
+        title = f"{n.title or n.stem} ({label})" if page else n.title
         tasks.append({
             "stem": key, "title": title, "input": str(n.path), "output": str(run_dir / f"{key}.ipynb"),
             "html": str(run_dir / f"{key}.html"), "cwd": str(plan.notebooks_dir),
@@ -247,12 +246,12 @@ def execute(
         entry = {
             "name": n.name, "stem": key, "title": title, "status": "pending",
             "parameters": params,
-            "non_default": swept_non_default if swept else plan.non_default.get(
+            "non_default": page["non_default"] if page else plan.non_default.get(
                 n.stem, {k: v for k, v in params.items() if k not in ("data_path", "output_dir")}),
             "defaults": {p.name: p.default_source for p in n.parameters.values()},
             "notebook_hash": notebook_hash(n.path),
         }
-        if swept:
+        if page:
             entry.update({"notebook": n.stem, "sweep": swept, "sweep_label": label})
         entry["cache_key"] = cache_key(entry["notebook_hash"], params, manifest["data"]["hash"], depends)
         manifest["notebooks"].append(entry)
@@ -261,7 +260,10 @@ def execute(
     to_run = [t for t in tasks if t["stem"] not in reusable]
     slots = sum(client.nthreads().values()) if client is not None else jobs
     where = f"on the Dask cluster at {manifest['options']['scheduler']} ({slots} thread(s))" if client else f"{jobs} job(s)"
-    prog = Progress(progress, [t["stem"] for t in to_run], previous_durations(earlier)[0], slots)
+    durations, durations_from = previous_durations(earlier)
+    for t in to_run:  # a sweep page without a history of its own: its notebook's duration
+        durations.setdefault(t["stem"], durations.get(Path(t["input"]).stem))
+    prog = Progress(progress, [t["stem"] for t in to_run], {k: v for k, v in durations.items() if v}, slots)
     prog.say(f"run {run_dir.name}: {len(tasks)} page(s), {len(reusable)} reused, {len(to_run)} to execute, "
              f"{where} -> {run_dir}")
     results: dict[str, dict] = {}
@@ -270,7 +272,7 @@ def execute(
             results[task["stem"]] = res = reuse(task, *reusable[task["stem"]])
             prog.say(f"{task['stem']}: reused from run {res['reused_from']} (source, parameters, data and code "
                      "unchanged; --force re-runs it)")
-    prog.announce(previous_durations(earlier)[1])
+    prog.announce(durations_from)
     interrupted = False
     try:
         if client is not None:

@@ -174,9 +174,10 @@ def expand_sweeps(selected: list[Notebook], params: dict[str, dict], sweeps: Ite
 
 
 def page_units(plan) -> list[tuple[Notebook, str, dict, dict | None]]:
-    """``(notebook, page key, swept values, non-default parameters or None)`` for each page of a run.
+    """``(notebook, page key, swept values, sweep page or None)`` for each page of a run.
 
-    Without a sweep, one unit per notebook whose page key is its stem.
+    Without a sweep, one unit per notebook whose page key is its stem; a sweep page is a
+    dict of :func:`expand_sweeps` (``key``, ``values``, ``label``, ``non_default``).
     """
     out = []
     for n in plan.notebooks:
@@ -184,5 +185,5 @@ def page_units(plan) -> list[tuple[Notebook, str, dict, dict | None]]:
         if not pages:
             out.append((n, n.stem, {}, None))
         else:
-            out.extend((n, p["key"], p["values"], p["non_default"]) for p in pages)
+            out.extend((n, p["key"], p["values"], p) for p in pages)
     return out
