@@ -60,6 +60,12 @@ parameters:
   For a str parameter the text is passed as typed (-p weighting newman; 2017 stays "2017").
   data_path and output_dir are set by the runner: use --data and --output.
 
+cached runs:
+  A notebook whose cell sources, parameters, data hash and code (version and sources of
+  wbcti_analysis, package versions) are unchanged since a successful run in OUTPUT is not
+  executed: its pages are copied and marked reused (index.html, manifest reused_from).
+  --force executes everything.
+
 params file (YAML), flat, per notebook, or both; -p wins over the file, a notebook's
 section over the flat entries:
   top_n: 10                      # every selected notebook that declares top_n
@@ -72,6 +78,9 @@ examples:
   wbcti run --params-file run.yaml --jobs 2  parameters from a file, two at a time
   wbcti run --data ~/my-coded-data --output ~/my-reports
   wbcti run --dry-run -p top_n 15            check and show what would run
+  wbcti run 01 --sweep countries=AL,BA,XK    one page per country, plus sweep.html
+  wbcti run --force                          re-run notebooks whose inputs are unchanged
+  wbcti run --scheduler tcp://head:8786      each notebook as a task on a Dask cluster
   python -m http.server -d reports/latest 8000   then open http://localhost:8000
 
 exit status:
@@ -176,11 +185,12 @@ def _rel(path) -> str:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .runner import EXIT_REFUSED, RunRefused, execute, plan_run
 
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_REFUSED
     try:
-        plan = plan_run(args.notebook, args.parameter or [], args.params_file, args.data, args.notebooks)
+        plan = plan_run(args.notebook, args.parameter or [], args.params_file, args.data, args.notebooks,
+                        sweeps=args.sweep or [])
     except RunRefused as exc:
         print("error: refused, nothing was run:", file=sys.stderr)
         for p in exc.problems:
@@ -199,10 +209,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 given["data_path"] = str(plan.data_path)
             shown = ", ".join(f"{k}={v!r}" for k, v in given.items()) or "defaults"
             print(f"  {n.name}: {shown}")
+            for page in plan.variants.get(n.stem, []):
+                print(f"    sweep page {page['key']}: {page['label']}")
         return 0
     try:
         status, run_dir, manifest = execute(plan, args.output, jobs=args.jobs, show_code=args.show_code,
-                                            progress=progress)
+                                            progress=progress, force=args.force, scheduler=args.scheduler)
+    except RunRefused as exc:
+        print("error: refused, nothing was run:", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return EXIT_REFUSED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -215,6 +232,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
             err = nb.get("error") or {}
             first = ((err.get("evalue") or "").strip().splitlines() or [""])[0]
             print(f"  {nb['status'].upper()} {nb['stem']}: {err.get('ename') or ''}: {first}")
+    if manifest.get("reused"):
+        print(f"reused: {manifest['reused']} of {len(nbs)} page(s) copied from earlier runs (source, parameters, "
+              f"data and code unchanged); executed: {manifest.get('executed', 0)}"
+              + ("" if manifest.get("executed") else " (nothing executed; --force re-runs)"))
+    if manifest.get("sweep"):
+        print(f"sweep: {_rel(run_dir / manifest['sweep']['page'])} (headline figures side by side)")
     cmp = manifest.get("comparison") or {}
     if cmp.get("compared_with"):
         print(f"headline figures changed since {cmp['compared_with']} (same notebooks, parameters and data): "
@@ -362,8 +385,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run on this data package (validated first; passed as data_path)")
     p.add_argument("--output", metavar="DIR", default="reports",
                    help="where run folders go (default: ./reports)")
-    p.add_argument("--jobs", "-j", metavar="N", type=int, default=1,
-                   help="notebooks run in parallel, each in its own process (default: 1)")
+    p.add_argument("--jobs", "-j", metavar="N", type=int, default=None,
+                   help="notebooks run in parallel, each in its own process (default: the cores this "
+                        "process may use, at most 8)")
+    p.add_argument("--sweep", metavar="NAME=V1,V2", action="append",
+                   help="one page per value (repeat for the cross product) and sweep.html, the headline "
+                        "figures side by side; e.g. --sweep countries=AL,BA,XK. An ad-hoc run")
+    p.add_argument("--force", action="store_true",
+                   help="execute every notebook, even those whose source, parameters, data and code are "
+                        "unchanged since a successful run in OUTPUT (by default those are copied)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="run each notebook as a task on this Dask scheduler (tcp://host:8786); needs the "
+                        "'dist' extra, see docs/running.md")
     p.add_argument("--show-code", action="store_true",
                    help="show code cells in the HTML pages (hidden by default, for reviewers)")
     p.add_argument("--notebooks", metavar="DIR", default=None,

@@ -127,12 +127,15 @@ def _inspect_cached(path: Path) -> Notebook:
 def _inspect(path: Path) -> Notebook:
     import logging
 
-    import nbformat
-    import papermill
+    from .cells import inspect_parameters, is_python, read_cells
 
     nb = Notebook(path)
     try:
-        node = nbformat.read(str(path), as_version=4)
+        node = read_cells(path)  # without nbformat and papermill (their import costs seconds)
+        if node is None:  # not nbformat 4: let nbformat convert it
+            import nbformat
+
+            node = nbformat.read(str(path), as_version=4)
     except Exception as exc:  # unreadable JSON: reported, and refused if selected
         nb.error = f"cannot read the notebook: {exc}"
         nb.has_parameters_cell = False
@@ -144,13 +147,18 @@ def _inspect(path: Path) -> Notebook:
         nb.warnings.append("no cell tagged 'parameters': it takes no parameters")
         nb.declaration = NotebookParams(nb.stem, (), declared=False)
         return nb
-    pm_log = logging.getLogger("papermill")
-    level = pm_log.level
-    pm_log.setLevel(logging.ERROR)  # papermill warns on lines it skips; reported below instead
-    try:
-        inspected = papermill.inspect_notebook(str(path))
-    finally:
-        pm_log.setLevel(level)
+    if isinstance(node.metadata, dict) and is_python(node):
+        inspected = inspect_parameters(cell.source)  # what papermill.inspect_notebook reads
+    else:
+        import papermill
+
+        pm_log = logging.getLogger("papermill")
+        level = pm_log.level
+        pm_log.setLevel(logging.ERROR)  # papermill warns on lines it skips; reported below instead
+        try:
+            inspected = papermill.inspect_notebook(str(path))
+        finally:
+            pm_log.setLevel(level)
     found = {name: Param.from_inspection(e) for name, e in inspected.items()}
     comments = _line_comments(cell.source)
     assigned = _assigned_names(cell.source)

@@ -7,6 +7,12 @@ the run's ``index.html`` and the list of runs. A failing notebook is recorded as
 and the others still run. The comparison with earlier runs follows :mod:`.compare`;
 ``latest`` moves only for a complete scheduled run. Pages are rendered by
 :mod:`wbcti_analysis.report` from the manifest dict (a one-way dependency).
+
+A page whose inputs are unchanged since a successful run in the same reports folder is
+copied, not executed (:mod:`.cache`; ``force=True`` executes all). A sweep
+(:mod:`.sweep`) gives one page per value and ``sweep.html``. ``jobs`` defaults to the
+cores available (:func:`.progress.default_jobs`); ``scheduler`` sends each page to a Dask
+cluster instead (:mod:`.dist`). Progress lines and the estimate: :mod:`.progress`.
 """
 from __future__ import annotations
 
@@ -17,10 +23,13 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, TextIO
 
+from .cache import cache_key, code_fingerprint, find_reusable, reuse
 from .compare import choose_comparison, compare_headlines
 from .manifest import (data_info, git_commit, list_runs, new_run_dir, notebook_hash, now, point_latest,
                        read_manifest, resolve_latest, versions, write_json)
 from .plan import EXIT_FAILED, EXIT_OK, RunPlan, plan_run
+from .progress import Progress, default_jobs, previous_durations
+from .sweep import page_units
 
 __all__ = ["KERNEL_NAME", "HEADLINES_SUFFIX", "execute", "run"]
 
@@ -151,27 +160,45 @@ def _finish_pages(run_dir: Path, manifest: dict) -> None:
 
     write_json(run_dir / "manifest.json", manifest)
     (run_dir / "index.html").write_text(render_index(manifest), encoding="utf-8")
+    if manifest.get("sweep"):
+        from ..report.sweep import render_sweep
+
+        (run_dir / manifest["sweep"]["page"]).write_text(render_sweep(manifest), encoding="utf-8")
 
 
 def execute(
     plan: RunPlan,
     output: str | os.PathLike = "reports",
-    jobs: int = 1,
+    jobs: int | None = None,
     show_code: bool = False,
     progress: TextIO | None = sys.stderr,
     start_timeout: int = 120,
+    force: bool = False,
+    scheduler: Any = None,
 ) -> tuple[int, Path, dict]:
     """Run a :class:`~.plan.RunPlan` into a new folder ``output/<run-id>/``.
 
     Returns ``(exit_status, run_dir, manifest)``: :data:`EXIT_OK` if every notebook
     succeeded, else :data:`EXIT_FAILED`. ``output/latest`` moves to the run only when
     every notebook succeeded *and* the plan is scheduled (the whole collection, no
-    ``-p``). ``jobs > 1`` runs notebooks in that many separate processes ('spawn'),
-    because papermill's ``cwd`` changes the whole process's directory.
+    ``-p``) and is no sweep. ``jobs > 1`` runs notebooks in that many separate processes
+    ('spawn'), because papermill's ``cwd`` changes the whole process's directory; None
+    (default) is :func:`.progress.default_jobs`. A page whose cache key (:mod:`.cache`)
+    matches a successful page of an earlier run in ``output`` is copied from it unless
+    ``force``. ``scheduler`` (a Dask scheduler address, cluster or client) runs each page
+    as one task there; :class:`~.plan.RunRefused` if it cannot be reached (before anything
+    is written).
     """
+    client, own_client = None, False
+    if scheduler is not None:
+        from .dist import connect
+
+        client, own_client = connect(scheduler)
+    jobs = default_jobs() if jobs is None else jobs
     output = Path(output).expanduser().resolve()
     run_dir = new_run_dir(output)
     previous_latest = resolve_latest(output)
+    earlier = list_runs(output, exclude=run_dir.name)
     t0 = time.perf_counter()
     commit, dirty = git_commit()
     from .. import __version__
@@ -189,47 +216,84 @@ def execute(
         "data": data_info(plan.data_path),
         "notebooks_dir": str(plan.notebooks_dir),
         "parameters": plan.requested,
-        "options": {"jobs": jobs, "show_code": show_code, "kernel": KERNEL_NAME},
+        "options": {"jobs": jobs, "show_code": show_code, "kernel": KERNEL_NAME, "force": force,
+                    "scheduler": None if scheduler is None else str(getattr(scheduler, "scheduler_address", scheduler))},
         "command": ["wbcti", *sys.argv[1:]] if Path(sys.argv[0]).name in ("wbcti", "__main__.py") else None,
         "versions": versions(),
         "latest_moved": False,
         "notebooks": [],
     }
+    if plan.sweep:
+        manifest["sweep"] = {"parameters": plan.sweep, "page": "sweep.html"}
+    depends = {"code": code_fingerprint(), "versions": manifest["versions"], "kernel": KERNEL_NAME,
+               "show_code": show_code}
     tasks = []
-    for n in plan.notebooks:
-        params = dict(plan.parameters.get(n.stem, {}))
+    for n, key, swept, page in page_units(plan):
+        params = {**plan.parameters.get(n.stem, {}), **swept}
         if "data_path" in n.parameters and plan.data_path is not None:
             params["data_path"] = str(plan.data_path)
         if "output_dir" in n.parameters:
-            params["output_dir"] = str(run_dir / f"{n.stem}_files")
+            params["output_dir"] = str(run_dir / f"{key}_files")
+        label = page["label"] if page else ""
+        title = f"{n.title or n.stem} ({label})" if page else n.title
         tasks.append({
-            "stem": n.stem, "title": n.title, "input": str(n.path), "output": str(run_dir / n.name),
-            "html": str(run_dir / f"{n.stem}.html"), "cwd": str(plan.notebooks_dir),
-            "headlines_file": str(run_dir / f"{n.stem}{HEADLINES_SUFFIX}"),
-            "output_dir": str(run_dir / f"{n.stem}_files"), "parameters": params,
-            "show_code": show_code, "progress": progress is not None, "start_timeout": start_timeout,
+            "stem": key, "title": title, "input": str(n.path), "output": str(run_dir / f"{key}.ipynb"),
+            "html": str(run_dir / f"{key}.html"), "cwd": str(plan.notebooks_dir),
+            "headlines_file": str(run_dir / f"{key}{HEADLINES_SUFFIX}"),
+            "output_dir": str(run_dir / f"{key}_files"), "parameters": params,
+            "show_code": show_code, "progress": False, "start_timeout": start_timeout,
         })
-        manifest["notebooks"].append({
-            "name": n.name, "stem": n.stem, "title": n.title, "status": "pending",
+        entry = {
+            "name": n.name, "stem": key, "title": title, "status": "pending",
             "parameters": params,
-            "non_default": plan.non_default.get(n.stem, {k: v for k, v in params.items()
-                                                         if k not in ("data_path", "output_dir")}),
+            "non_default": page["non_default"] if page else plan.non_default.get(
+                n.stem, {k: v for k, v in params.items() if k not in ("data_path", "output_dir")}),
             "defaults": {p.name: p.default_source for p in n.parameters.values()},
             "notebook_hash": notebook_hash(n.path),
-        })
+        }
+        if page:
+            entry.update({"notebook": n.stem, "sweep": swept, "sweep_label": label})
+        entry["cache_key"] = cache_key(entry["notebook_hash"], params, manifest["data"]["hash"], depends)
+        manifest["notebooks"].append(entry)
     write_json(run_dir / "manifest.json", manifest)  # a run that dies midway is recognisable
-    _progress(progress, f"run {run_dir.name}: {len(tasks)} notebook(s), {jobs} job(s) -> {run_dir}")
+    reusable = {} if force else find_reusable(output, earlier, {e["stem"]: e["cache_key"] for e in manifest["notebooks"]})
+    to_run = [t for t in tasks if t["stem"] not in reusable]
+    slots = sum(client.nthreads().values()) if client is not None else jobs
+    where = f"on the Dask cluster at {manifest['options']['scheduler']} ({slots} thread(s))" if client else f"{jobs} job(s)"
+    durations, durations_from = previous_durations(earlier)
+    for t in to_run:  # a sweep page without a history of its own: its notebook's duration
+        durations.setdefault(t["stem"], durations.get(Path(t["input"]).stem))
+    prog = Progress(progress, [t["stem"] for t in to_run], {k: v for k, v in durations.items() if v}, slots)
+    prog.say(f"run {run_dir.name}: {len(tasks)} page(s), {len(reusable)} reused, {len(to_run)} to execute, "
+             f"{where} -> {run_dir}")
     results: dict[str, dict] = {}
+    for task in tasks:
+        if task["stem"] in reusable:
+            results[task["stem"]] = res = reuse(task, *reusable[task["stem"]])
+            prog.say(f"{task['stem']}: reused from run {res['reused_from']} (source, parameters, data and code "
+                     "unchanged; --force re-runs it)")
+    prog.announce(durations_from)
     interrupted = False
     try:
-        if jobs <= 1 or len(tasks) <= 1:
-            for task in tasks:
-                results[task["stem"]] = _execute_notebook(task, progress)
+        if client is not None:
+            from .dist import execute_on_cluster
+
+            results.update(execute_on_cluster(to_run, client, run_dir, prog))
+        elif jobs <= 1 or len(to_run) <= 1:
+            for task in to_run:
+                prog.start(task["stem"])
+                results[task["stem"]] = _execute_notebook(task, None)
+                prog.finish(task["stem"], results[task["stem"]])
         else:
-            results.update(_execute_parallel(tasks, jobs))
+            results.update(_execute_parallel(to_run, jobs, prog))
     except KeyboardInterrupt:
         interrupted = True
         _progress(progress, "interrupted: writing what finished so far")
+    finally:
+        if own_client:
+            client.close()
+    manifest["reused"] = len(reusable)
+    manifest["executed"] = len(to_run)
     from ..headlines import read as read_headlines
 
     for entry, task in zip(manifest["notebooks"], tasks):
@@ -266,7 +330,7 @@ def execute(
     prev_manifest = read_manifest(previous_latest) if previous_latest else None
     prev_hash = ((prev_manifest or {}).get("data") or {}).get("hash")
     manifest["data_changed"] = (prev_hash != manifest["data"]["hash"]) if prev_hash else None
-    manifest["latest_moved"] = all_ok and plan.scheduled
+    manifest["latest_moved"] = all_ok and plan.scheduled and not plan.sweep  # a sweep is ad hoc
     _finish_pages(run_dir, manifest)
     if manifest["latest_moved"]:
         manifest["latest_pointer"] = point_latest(output, run_dir)
@@ -284,25 +348,36 @@ def execute(
     return (EXIT_OK if all_ok else EXIT_FAILED), run_dir, manifest
 
 
-def _execute_parallel(tasks: list[dict], jobs: int) -> dict[str, dict]:
+def _execute_parallel(tasks: list[dict], jobs: int, prog: Progress | None = None) -> dict[str, dict]:
+    """Run tasks in ``jobs`` 'spawn' processes, submitting the next one as one finishes
+    (so the start lines are true)."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     results: dict[str, dict] = {}
     ctx = multiprocessing.get_context("spawn")
+    pending, running = list(tasks), {}
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx) as pool:
-        futures = {pool.submit(_execute_notebook, t): t for t in tasks}
-        for fut in as_completed(futures):
-            task = futures[fut]
-            try:
-                results[task["stem"]] = fut.result()
-            except Exception as exc:  # the worker process itself died
-                results[task["stem"]] = {
-                    "stem": task["stem"], "status": "failed", "started": None, "finished": now(),
-                    "duration_s": None, "render_s": None, "attempts": 1, "html": None, "ipynb": None,
-                    "error": {"ename": type(exc).__name__, "evalue": f"worker process failed: {exc}",
-                              "cell_index": None, "execution_count": None, "traceback": ""},
-                }
+        while pending or running:
+            while pending and len(running) < jobs:
+                task = pending.pop(0)
+                if prog is not None:
+                    prog.start(task["stem"])
+                running[pool.submit(_execute_notebook, task)] = task
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                task = running.pop(fut)
+                try:
+                    results[task["stem"]] = fut.result()
+                except Exception as exc:  # the worker process itself died
+                    results[task["stem"]] = {
+                        "stem": task["stem"], "status": "failed", "started": None, "finished": now(),
+                        "duration_s": None, "render_s": None, "attempts": 1, "html": None, "ipynb": None,
+                        "error": {"ename": type(exc).__name__, "evalue": f"worker process failed: {exc}",
+                                  "cell_index": None, "execution_count": None, "traceback": ""},
+                    }
+                if prog is not None:
+                    prog.finish(task["stem"], results[task["stem"]])
     return results
 
 
@@ -314,17 +389,21 @@ def run(
     params_file: str | os.PathLike | None = None,
     data: str | os.PathLike | None = None,
     output: str | os.PathLike = "reports",
-    jobs: int = 1,
+    jobs: int | None = None,
     show_code: bool = False,
     notebooks_dir: str | os.PathLike | None = None,
     progress: TextIO | None = sys.stderr,
+    sweeps: Iterable[str] = (),
+    force: bool = False,
+    scheduler: Any = None,
 ) -> tuple[int, Path, dict]:
     """Plan and execute a run (see :func:`~.plan.plan_run` and :func:`execute`).
 
     Raises :class:`~.plan.RunRefused` (nothing is run or written) on a bad notebook name,
-    parameter, type, value or data package.
+    parameter, type, value, sweep or data package, or an unreachable ``scheduler``.
     """
-    plan = plan_run(refs, cli_params, params_file, data, notebooks_dir)
+    plan = plan_run(refs, cli_params, params_file, data, notebooks_dir, sweeps=sweeps)
     for w in plan.warnings:
         _progress(progress, f"warning: {w}")
-    return execute(plan, output, jobs=jobs, show_code=show_code, progress=progress)
+    return execute(plan, output, jobs=jobs, show_code=show_code, progress=progress, force=force,
+                   scheduler=scheduler)

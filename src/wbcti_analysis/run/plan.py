@@ -99,6 +99,8 @@ class RunPlan:
     adhoc_reasons: list[str] = field(default_factory=list)
     non_default: dict[str, dict[str, Any]] = field(default_factory=dict)
     collection: list[str] = field(default_factory=list)  # every stem of the collection
+    sweep: dict[str, list[str]] = field(default_factory=dict)  # --sweep NAME=...: {name: value texts}
+    variants: dict[str, list[dict]] = field(default_factory=dict)  # stem -> its sweep pages (.sweep)
 
 
 def _looks_like_notebook(key: str) -> bool:
@@ -111,6 +113,7 @@ def plan_run(
     params_file: str | os.PathLike | None = None,
     data: str | os.PathLike | None = None,
     notebooks_dir: str | os.PathLike | None = None,
+    sweeps: Iterable[str] = (),
 ) -> RunPlan:
     """Resolve and check everything a run needs; raise :class:`RunRefused` on any problem.
 
@@ -125,6 +128,9 @@ def plan_run(
         notebook defaults < flat entries < the notebook's section < ``-p``.
     data : a data package folder; validated, then passed to every notebook as ``data_path``.
     notebooks_dir : the collection's folder (default: the project's ``notebooks/``).
+    sweeps : ``"NAME=V1,V2"`` specs (``--sweep``): one page per value, the cross product
+        for several; each combination is checked as a full parameter set
+        (:func:`.sweep.expand_sweeps`). A sweep run is ad hoc.
 
     Notebook references are checked first (a reference matching no notebook, or several,
     is refused at once). Then every other problem is collected before refusing: a name no
@@ -209,7 +215,8 @@ def plan_run(
     needs_package = any(p.domain for n in selected if n.declaration for p in n.declaration.params) or any(
         n.declaration and n.declaration.selection for n in selected)
     ds = None
-    if data_path is not None or needs_package:
+    sweeps = list(sweeps)
+    if data_path is not None or needs_package or sweeps:
         ds, data_problems = _load_package(data_path)
         problems.extend(data_problems)
     if data_path is not None:
@@ -225,6 +232,15 @@ def plan_run(
         problems.extend(found)
         warnings.extend(notes)
         non_default[n.stem] = n.declaration.non_default(params[n.stem])
+    variants, sweep = {}, {}
+    if sweeps:
+        from .sweep import expand_sweeps
+
+        variants, sweep, found, notes = expand_sweeps(selected, params, sweeps, ds, parse_cli_value,
+                                                      fixed=[k for k, _ in cli_params])
+        problems.extend(found)
+        warnings.extend(notes)
+        requested["sweep"] = sweep
     if problems:
         raise RunRefused(problems)
     adhoc = []
@@ -232,8 +248,11 @@ def plan_run(
         adhoc.append(f"only some notebooks of the collection: {', '.join(n.stem for n in selected)}")
     if cli_params:
         adhoc.append(f"parameters set with -p: {', '.join(dict.fromkeys(k for k, _ in cli_params))}")
+    if sweep:
+        adhoc.append("a sweep over " + "; ".join(f"{k} = {', '.join(v)}" for k, v in sweep.items()))
     return RunPlan(selected, params, folder, data_path, requested, warnings, scheduled=not adhoc,
-                   adhoc_reasons=adhoc, non_default=non_default, collection=[n.stem for n in collection])
+                   adhoc_reasons=adhoc, non_default=non_default, collection=[n.stem for n in collection],
+                   sweep=sweep, variants=variants)
 
 
 def _load_package(path: Path | None):
