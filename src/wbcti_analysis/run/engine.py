@@ -21,11 +21,13 @@ from .compare import choose_comparison, compare_headlines
 from .manifest import (data_info, git_commit, list_runs, new_run_dir, notebook_hash, now, point_latest,
                        read_manifest, resolve_latest, versions, write_json)
 from .plan import EXIT_FAILED, EXIT_OK, RunPlan, plan_run
+from .provenance import copy_about, exported_files, package_info, read_citation
 
-__all__ = ["KERNEL_NAME", "HEADLINES_SUFFIX", "execute", "run"]
+__all__ = ["KERNEL_NAME", "HEADLINES_SUFFIX", "PAGE_DIR_VAR", "execute", "run"]
 
 KERNEL_NAME = "python3"
 HEADLINES_SUFFIX = ".headlines.json"
+PAGE_DIR_VAR = "WBCTI_PAGE_DIR"  # the folder the notebook's HTML page is written to (links relative to it)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes in kernel tracebacks
 
 
@@ -51,10 +53,11 @@ def _execute_notebook(task: dict, stream: TextIO | None = None) -> dict:
         stream = sys.stderr
     _progress(stream, f"{task['stem']}: started")
     started, t0 = now(), time.perf_counter()
-    saved_env = {k: os.environ.get(k) for k in ("WBCTI_HEADLINES_FILE", "PYDEVD_DISABLE_FILE_VALIDATION")}
     from ..headlines import ENV_VAR
 
+    saved_env = {k: os.environ.get(k) for k in (ENV_VAR, PAGE_DIR_VAR, "PYDEVD_DISABLE_FILE_VALIDATION")}
     os.environ[ENV_VAR] = task["headlines_file"]  # the kernel inherits this process's environment
+    os.environ[PAGE_DIR_VAR] = str(Path(task["html"]).parent)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     Path(task["output_dir"]).mkdir(parents=True, exist_ok=True)
     status, error, attempts = "ok", None, 0
@@ -100,7 +103,8 @@ def _execute_notebook(task: dict, stream: TextIO | None = None) -> dict:
     if Path(task["output"]).is_file():
         t1 = time.perf_counter()
         try:
-            render_notebook_html(task["output"], task["html"], task["show_code"], task.get("title") or task["stem"])
+            render_notebook_html(task["output"], task["html"], task["show_code"], task.get("title") or task["stem"],
+                                 page=_page_context(task, status, error))
             html = Path(task["html"]).name
         except Exception as exc:  # a broken rendering must not hide the result
             if error is None:
@@ -127,6 +131,26 @@ def _execute_notebook(task: dict, stream: TextIO | None = None) -> dict:
         _progress(stream, f"{task['stem']}: FAILED in {duration:.1f} s{tail}: "
                           f"{error['ename']}: {_first_line(error['evalue'])}")
     return result
+
+
+def _page_context(task: dict, status: str, error: dict | None) -> dict:
+    """What the notebook's page header and footer show (see :mod:`wbcti_analysis.report.notebook_html`)."""
+    from ..findings import read_findings
+
+    run_dir = Path(task["html"]).parent
+    try:
+        findings = read_findings(_findings_file(task["headlines_file"]))
+    except (OSError, ValueError):
+        findings = []
+    return {**(task.get("page") or {}), "stem": task["stem"], "status": status, "error": error,
+            "findings": findings, "exported": exported_files(run_dir, Path(task["output_dir"]).name)}
+
+
+def _findings_file(headlines_file: str) -> Path:
+    from ..findings import FINDINGS_SUFFIX
+
+    p = Path(headlines_file)
+    return p.with_name(p.name[: -len(HEADLINES_SUFFIX)] + FINDINGS_SUFFIX)
 
 
 def _first_line(text: str, width: int = 160) -> str:
@@ -187,6 +211,7 @@ def execute(
         "duration_s": None,
         "project": {"name": "wbcti-analysis", "version": __version__, "git_commit": commit, "git_dirty": dirty},
         "data": data_info(plan.data_path),
+        "citation": read_citation(),
         "notebooks_dir": str(plan.notebooks_dir),
         "parameters": plan.requested,
         "options": {"jobs": jobs, "show_code": show_code, "kernel": KERNEL_NAME},
@@ -195,6 +220,12 @@ def execute(
         "latest_moved": False,
         "notebooks": [],
     }
+    manifest["data"].update(package_info(manifest["data"].get("path")))
+    manifest["about"] = copy_about(run_dir, Path(manifest["data"]["path"]) if manifest["data"].get("path") else None,
+                                   manifest["citation"])
+    if manifest["citation"]:
+        manifest["citation"].pop("path", None)
+    page = {k: manifest[k] for k in ("run_id", "started", "kind", "data", "project", "citation", "about")}
     tasks = []
     for n in plan.notebooks:
         params = dict(plan.parameters.get(n.stem, {}))
@@ -208,6 +239,8 @@ def execute(
             "headlines_file": str(run_dir / f"{n.stem}{HEADLINES_SUFFIX}"),
             "output_dir": str(run_dir / f"{n.stem}_files"), "parameters": params,
             "show_code": show_code, "progress": progress is not None, "start_timeout": start_timeout,
+            "page": {**page, "non_default": plan.non_default.get(n.stem, {k: v for k, v in params.items()
+                                                                         if k not in ("data_path", "output_dir")})},
         })
         manifest["notebooks"].append({
             "name": n.name, "stem": n.stem, "title": n.title, "status": "pending",
@@ -230,6 +263,7 @@ def execute(
     except KeyboardInterrupt:
         interrupted = True
         _progress(progress, "interrupted: writing what finished so far")
+    from ..findings import read_findings
     from ..headlines import read as read_headlines
 
     for entry, task in zip(manifest["notebooks"], tasks):
@@ -244,6 +278,14 @@ def execute(
             entry["headlines_file"] = Path(task["headlines_file"]).name
         if (run_dir / f"{task['stem']}_files").is_dir():
             entry["output_dir"] = f"{task['stem']}_files"
+        entry["exported"] = exported_files(run_dir, f"{task['stem']}_files")
+        findings_file = _findings_file(task["headlines_file"])
+        try:
+            entry["findings"] = read_findings(findings_file)
+        except (OSError, ValueError) as exc:
+            entry["findings"], entry["findings_error"] = [], str(exc)
+        if findings_file.is_file():
+            entry["findings_file"] = findings_file.name
     comparison = choose_comparison(manifest, list_runs(output, exclude=run_dir.name),
                                    previous_latest.name if previous_latest else None)
     compared = comparison["compared_with"] is not None
