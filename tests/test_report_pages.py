@@ -208,9 +208,10 @@ def test_short_page_has_no_contents_and_alt_falls_back_to_the_title():
 MANIFEST = {
     "run_id": "r2", "status": "complete", "kind": "ad hoc", "adhoc_reasons": ["parameters set with -p: countries"],
     "started": "2026-12-02T10:00:00+00:00", "finished": "2026-12-02T10:03:00+00:00", "duration_s": 180.0,
-    "data": {"hash": "feedbeef" * 8, "title": "A package", "version": "0.3", "bundled": True, "path": "/x/data",
-             "sources": [{"source_id": "s1", "title": "Report A", "publisher": "P", "year": "2018",
-                          "url": "https://example.org/a", "licence": "CC0"}]},
+    "data": {"hash": "feedbeef" * 8, "bundled": True, "path": "/x/data"},
+    "data_package": {"title": "A package", "version": "0.3", "sources": [
+        {"source_id": "s1", "title": "Report A", "publisher": "P", "year": "2018", "url": "https://example.org/a",
+         "licence": "CC0"}]},
     "project": {"version": "0.1.0", "git_commit": None},
     "comparison": {"compared_with": None, "reference": "r1", "code": [],
                    "differences": ['parameters of 02-x: countries = ["XK"] here, default in run r1']},
@@ -323,7 +324,7 @@ def test_pages_of_the_test_collection(tmp_path, monkeypatch):
     assert page.links.count("01-alpha_files/alpha.txt") == 2
     assert page.imgs == ["One pixel standing for 12 actors", "Figure: A figure without alt text"]
     assert (run_dir / "about" / "CITATION.cff").is_file() and m["about"]["citation_file"] == "about/CITATION.cff"
-    assert [s["source_id"] for s in m["data"]["sources"]] == ["fx1", "fx2"]
+    assert [s["source_id"] for s in m["data_package"]["sources"]] == ["fx1", "fx2"]
 
 
 # what the notebooks print (text tables, reprs), as opposed to the page frame the runner adds

@@ -220,12 +220,13 @@ def execute(
         "latest_moved": False,
         "notebooks": [],
     }
-    manifest["data"].update(package_info(manifest["data"].get("path")))
+    manifest["data_package"] = package_info(manifest["data"].get("path"))  # title, version, licences, sources
     manifest["about"] = copy_about(run_dir, Path(manifest["data"]["path"]) if manifest["data"].get("path") else None,
                                    manifest["citation"])
     if manifest["citation"]:
         manifest["citation"].pop("path", None)
-    page = {k: manifest[k] for k in ("run_id", "started", "kind", "data", "project", "citation", "about")}
+    page = {k: manifest[k] for k in ("run_id", "started", "kind", "project", "citation", "about")}
+    page["data"] = {**manifest["data_package"], **manifest["data"]}
     tasks = []
     for n in plan.notebooks:
         params = dict(plan.parameters.get(n.stem, {}))
