@@ -74,7 +74,8 @@ def render_index(manifest: dict) -> str:
         files={nb["stem"]: _files(nb) for nb in nbs},
         with_rows=[nb for nb in nbs if nb.get("changes")],
         compared_runs=sorted({nb["compared_with"] for nb in nbs if nb.get("compared_with")}),
-        cmp=cmp, data={**(manifest.get("data_package") or {}), **(manifest.get("data") or {})}, project=manifest.get("project") or {},
+        cmp=cmp, data={**(manifest.get("data_package") or {}), **(manifest.get("data") or {})},
+        project=manifest.get("project") or {},
         with_findings=[nb for nb in nbs if nb.get("findings")], about=manifest.get("about") or {},
         citation=manifest.get("citation") or {}, with_exports=[nb for nb in nbs if nb.get("exported")])
 
