@@ -341,3 +341,16 @@ def test_pages_of_the_collection_on_the_fixture_package(tmp_path):
     content = {page: found for page, found in problems.items() if found}
     if content:  # the notebooks' own outputs: wide print() tables, NaN / None, reprs (issue 12, notebook side)
         pytest.xfail(f"notebook outputs not yet readable: {sorted(content)}; first: {next(iter(content.values()))[0]}")
+
+
+def test_index_of_a_failed_run_wraps_long_traceback_lines(tmp_path):
+    long = "ValueError: " + "x" * 300
+    manifest = {**MANIFEST, "status": "failed", "notebooks": [{
+        **MANIFEST["notebooks"][0], "status": "failed", "findings": [],
+        "error": {"ename": "ValueError", "evalue": long, "cell_index": 7, "traceback": "Traceback\n" + long}}]}
+    path = tmp_path / "index.html"
+    path.write_text(render_index(manifest), encoding="utf-8")
+    page = parse(path)
+    assert len(page.pres) == 2 and all(len(line) <= MAX_PRE for pre in page.pres for line in pre.splitlines())
+    assert "".join(page.pres[0].split("\n  ")) == long  # wrapped, nothing lost
+    assert "No findings: the notebook did not finish (failed)." in re.sub(r"\s+", " ", page.visible)

@@ -5,7 +5,9 @@ import json
 from typing import Any
 
 __all__ = ["format_value", "signed", "duration", "shown_parameter", "readable_parameter", "when", "file_size",
-           "is_share", "headline_value", "headline_difference"]
+           "is_share", "headline_value", "headline_difference", "wrap_lines", "PRE_WIDTH"]
+
+PRE_WIDTH = 120  # no line of a <pre> block on the pages is longer (tracebacks are wrapped)
 
 
 def format_value(value: Any) -> str:
@@ -131,3 +133,18 @@ def headline_difference(diff: Any, unit: Any = "", value: Any = None) -> str:
         text = f"{diff * 100:.1f} pp"
         return text if text.startswith("-") else "+" + text
     return signed(diff)
+
+
+def wrap_lines(text: Any, width: int = PRE_WIDTH) -> str:
+    """Hard-wrap every line of ``text`` longer than ``width`` characters (continuations indented).
+
+    >>> wrap_lines("a" * 6 + "\\nok", width=4)
+    'aaaa\\n  aa\\nok'
+    """
+    out = []
+    for line in str(text or "").splitlines():
+        while len(line) > width:
+            out.append(line[:width])
+            line = "  " + line[width:]
+        out.append(line)
+    return "\n".join(out)

@@ -12,7 +12,7 @@ from importlib import resources
 from urllib.parse import quote
 
 from .format import (duration, file_size, format_value, headline_difference, headline_value, readable_parameter,
-                     shown_parameter, signed, when)
+                     shown_parameter, signed, when, wrap_lines)
 
 __all__ = ["render_index", "render_history", "environment", "page_css"]
 
@@ -33,7 +33,8 @@ def environment():
                         "shown": plain(shown_parameter), "href": plain(lambda name: quote(str(name or ""))),
                         "when": plain(when), "size": plain(file_size), "param": plain(readable_parameter),
                         "basename": plain(lambda path: str(path or "").replace("\\", "/").rstrip("/").split("/")[-1]),
-                        "hvalue": plain(headline_value), "hdiff": plain(headline_difference)})
+                        "hvalue": plain(headline_value), "hdiff": plain(headline_difference),
+                        "wrap": plain(wrap_lines)})
     return env
 
 
