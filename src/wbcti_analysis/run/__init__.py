@@ -5,7 +5,9 @@
   bad run before anything runs;
 - :mod:`.execute`: papermill per notebook, in parallel if asked, failures isolated;
 - :mod:`.manifest`: run folders, ``manifest.json``, ``latest``, the list of runs;
-- :mod:`.compare`: which earlier run a run is compared with, and why not.
+- :mod:`.compare`: which earlier run a run is compared with, and why not;
+- :mod:`.provenance`: what the pages cite (the data package's sources and licence,
+  ``CITATION.cff``, copied to ``about/``) and the files each notebook exported.
 
 Pages are rendered by :mod:`wbcti_analysis.report` from manifest dicts; nothing there
 imports this package. papermill and nbconvert are imported only inside the functions
