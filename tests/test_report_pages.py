@@ -354,3 +354,9 @@ def test_index_of_a_failed_run_wraps_long_traceback_lines(tmp_path):
     assert len(page.pres) == 2 and all(len(line) <= MAX_PRE for pre in page.pres for line in pre.splitlines())
     assert "".join(page.pres[0].split("\n  ")) == long  # wrapped, nothing lost
     assert "No findings: the notebook did not finish (failed)." in re.sub(r"\s+", " ", page.visible)
+
+
+def test_page_of_a_failed_notebook_says_so():
+    page = {**PAGE, "status": "failed", "error": {"ename": "ValueError", "evalue": "failing on purpose"}}
+    html = notebook_page(_notebook(), "Donor dependency", page=page)
+    assert "This notebook did not finish: ValueError: failing on purpose." in re.sub(r"\s+", " ", html)
