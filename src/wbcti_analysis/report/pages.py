@@ -45,9 +45,8 @@ def _css() -> str:
 
 @lru_cache(maxsize=1)
 def page_css() -> str:
-    """The CSS of a notebook page: the run pages' style plus the notebook frame (header, tables, print)."""
-    extra = resources.files("wbcti_analysis.report").joinpath("templates", "notebook.css").read_text(encoding="utf-8")
-    return extra
+    """The CSS a notebook page adds to nbconvert's: header, findings, contents, tables, A4 print."""
+    return resources.files("wbcti_analysis.report").joinpath("templates", "notebook.css").read_text(encoding="utf-8")
 
 
 def _files(nb: dict) -> list[tuple[str, str]]:
