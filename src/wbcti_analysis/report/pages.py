@@ -11,9 +11,10 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import quote
 
-from .format import duration, format_value, shown_parameter, signed
+from .format import (duration, file_size, format_value, headline_difference, headline_value, readable_parameter,
+                     shown_parameter, signed, when, wrap_lines)
 
-__all__ = ["render_index", "render_history", "environment"]
+__all__ = ["render_index", "render_history", "environment", "page_css"]
 
 
 @lru_cache(maxsize=1)
@@ -29,7 +30,11 @@ def environment():
         return lambda value, *args: func(None if isinstance(value, jinja2.Undefined) else value, *args)
 
     env.filters.update({"fmt": plain(format_value), "signed": plain(signed), "duration": plain(duration),
-                        "shown": plain(shown_parameter), "href": plain(lambda name: quote(str(name or "")))})
+                        "shown": plain(shown_parameter), "href": plain(lambda name: quote(str(name or ""))),
+                        "when": plain(when), "size": plain(file_size), "param": plain(readable_parameter),
+                        "basename": plain(lambda path: str(path or "").replace("\\", "/").rstrip("/").split("/")[-1]),
+                        "hvalue": plain(headline_value), "hdiff": plain(headline_difference),
+                        "wrap": plain(wrap_lines)})
     return env
 
 
@@ -38,12 +43,19 @@ def _css() -> str:
     return resources.files("wbcti_analysis.report").joinpath("templates", "style.css").read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=1)
+def page_css() -> str:
+    """The CSS a notebook page adds to nbconvert's: header, findings, contents, tables, A4 print."""
+    return resources.files("wbcti_analysis.report").joinpath("templates", "notebook.css").read_text(encoding="utf-8")
+
+
 def _files(nb: dict) -> list[tuple[str, str]]:
+    """The links of a notebook's row: its page, the executed notebook, its recorded figures (files only)."""
     out = []
-    for key, label, suffix in (("html", "HTML", ""), ("ipynb", "ipynb", ""), ("output_dir", "exported files", "/"),
-                               ("headlines_file", "headlines", "")):
+    for key, label in (("html", "page"), ("ipynb", "ipynb"), ("headlines_file", "headlines (JSON)"),
+                       ("findings_file", "findings (JSON)")):
         if nb.get(key):
-            out.append((label, f"{nb[key]}{suffix}"))
+            out.append((label, str(nb[key])))
     return out
 
 
@@ -62,7 +74,10 @@ def render_index(manifest: dict) -> str:
         files={nb["stem"]: _files(nb) for nb in nbs},
         with_rows=[nb for nb in nbs if nb.get("changes")],
         compared_runs=sorted({nb["compared_with"] for nb in nbs if nb.get("compared_with")}),
-        cmp=cmp, data=manifest.get("data") or {}, project=manifest.get("project") or {})
+        cmp=cmp, data={**(manifest.get("data_package") or {}), **(manifest.get("data") or {})},
+        project=manifest.get("project") or {},
+        with_findings=[nb for nb in nbs if nb.get("findings")], about=manifest.get("about") or {},
+        citation=manifest.get("citation") or {}, with_exports=[nb for nb in nbs if nb.get("exported")])
 
 
 def render_history(runs: list[dict], latest: str | None = None) -> str:

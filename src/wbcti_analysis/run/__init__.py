@@ -12,6 +12,8 @@
 - :mod:`.cache`: reuse of a page whose source, parameters, data and code are unchanged;
 - :mod:`.dist` (+ :mod:`.worker`): each page as a task on a Dask cluster (``--scheduler``);
 - :mod:`.cells`: reading notebooks and parameters cells without nbformat / papermill.
+- :mod:`.provenance`: what the pages cite (the data package's sources and licence,
+  ``CITATION.cff``, copied to ``about/``) and the files each notebook exported.
 
 Pages are rendered by :mod:`wbcti_analysis.report` from manifest dicts; nothing there
 imports this package. papermill and nbconvert are imported only inside the functions

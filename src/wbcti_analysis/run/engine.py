@@ -29,12 +29,14 @@ from .manifest import (data_info, git_commit, list_runs, new_run_dir, notebook_h
                        read_manifest, resolve_latest, versions, write_json)
 from .plan import EXIT_FAILED, EXIT_OK, RunPlan, plan_run
 from .progress import Progress, default_jobs, previous_durations
+from .provenance import copy_about, exported_files, package_info, read_citation
 from .sweep import page_units
 
-__all__ = ["KERNEL_NAME", "HEADLINES_SUFFIX", "execute", "run"]
+__all__ = ["KERNEL_NAME", "HEADLINES_SUFFIX", "PAGE_DIR_VAR", "execute", "run"]
 
 KERNEL_NAME = "python3"
 HEADLINES_SUFFIX = ".headlines.json"
+PAGE_DIR_VAR = "WBCTI_PAGE_DIR"  # the folder the notebook's HTML page is written to (links relative to it)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes in kernel tracebacks
 
 
@@ -60,10 +62,11 @@ def _execute_notebook(task: dict, stream: TextIO | None = None) -> dict:
         stream = sys.stderr
     _progress(stream, f"{task['stem']}: started")
     started, t0 = now(), time.perf_counter()
-    saved_env = {k: os.environ.get(k) for k in ("WBCTI_HEADLINES_FILE", "PYDEVD_DISABLE_FILE_VALIDATION")}
     from ..headlines import ENV_VAR
 
+    saved_env = {k: os.environ.get(k) for k in (ENV_VAR, PAGE_DIR_VAR, "PYDEVD_DISABLE_FILE_VALIDATION")}
     os.environ[ENV_VAR] = task["headlines_file"]  # the kernel inherits this process's environment
+    os.environ[PAGE_DIR_VAR] = str(Path(task["html"]).parent)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     Path(task["output_dir"]).mkdir(parents=True, exist_ok=True)
     status, error, attempts = "ok", None, 0
@@ -109,7 +112,8 @@ def _execute_notebook(task: dict, stream: TextIO | None = None) -> dict:
     if Path(task["output"]).is_file():
         t1 = time.perf_counter()
         try:
-            render_notebook_html(task["output"], task["html"], task["show_code"], task.get("title") or task["stem"])
+            render_notebook_html(task["output"], task["html"], task["show_code"], task.get("title") or task["stem"],
+                                 page=_page_context(task, status, error))
             html = Path(task["html"]).name
         except Exception as exc:  # a broken rendering must not hide the result
             if error is None:
@@ -136,6 +140,26 @@ def _execute_notebook(task: dict, stream: TextIO | None = None) -> dict:
         _progress(stream, f"{task['stem']}: FAILED in {duration:.1f} s{tail}: "
                           f"{error['ename']}: {_first_line(error['evalue'])}")
     return result
+
+
+def _page_context(task: dict, status: str, error: dict | None) -> dict:
+    """What the notebook's page header and footer show (see :mod:`wbcti_analysis.report.notebook_html`)."""
+    from ..findings import read_findings
+
+    run_dir = Path(task["html"]).parent
+    try:
+        findings = read_findings(_findings_file(task["headlines_file"]))
+    except (OSError, ValueError):
+        findings = []
+    return {**(task.get("page") or {}), "stem": task["stem"], "status": status, "error": error,
+            "findings": findings, "exported": exported_files(run_dir, Path(task["output_dir"]).name)}
+
+
+def _findings_file(headlines_file: str) -> Path:
+    from ..findings import FINDINGS_SUFFIX
+
+    p = Path(headlines_file)
+    return p.with_name(p.name[: -len(HEADLINES_SUFFIX)] + FINDINGS_SUFFIX)
 
 
 def _first_line(text: str, width: int = 160) -> str:
@@ -214,6 +238,7 @@ def execute(
         "duration_s": None,
         "project": {"name": "wbcti-analysis", "version": __version__, "git_commit": commit, "git_dirty": dirty},
         "data": data_info(plan.data_path),
+        "citation": read_citation(),
         "notebooks_dir": str(plan.notebooks_dir),
         "parameters": plan.requested,
         "options": {"jobs": jobs, "show_code": show_code, "kernel": KERNEL_NAME, "force": force,
@@ -227,6 +252,13 @@ def execute(
         manifest["sweep"] = {"parameters": plan.sweep, "page": "sweep.html"}
     depends = {"code": code_fingerprint(), "versions": manifest["versions"], "kernel": KERNEL_NAME,
                "show_code": show_code}
+    manifest["data_package"] = package_info(manifest["data"].get("path"))  # title, version, licences, sources
+    manifest["about"] = copy_about(run_dir, Path(manifest["data"]["path"]) if manifest["data"].get("path") else None,
+                                   manifest["citation"])
+    if manifest["citation"]:
+        manifest["citation"].pop("path", None)
+    page_ctx = {k: manifest[k] for k in ("run_id", "started", "kind", "project", "citation", "about")}
+    page_ctx["data"] = {**manifest["data_package"], **manifest["data"]}
     tasks = []
     for n, key, swept, page in page_units(plan):
         params = {**plan.parameters.get(n.stem, {}), **swept}
@@ -242,6 +274,8 @@ def execute(
             "headlines_file": str(run_dir / f"{key}{HEADLINES_SUFFIX}"),
             "output_dir": str(run_dir / f"{key}_files"), "parameters": params,
             "show_code": show_code, "progress": False, "start_timeout": start_timeout,
+            "page": {**page_ctx, "non_default": (page["non_default"] if page else plan.non_default.get(
+                n.stem, {k: v for k, v in params.items() if k not in ("data_path", "output_dir")}))},
         })
         entry = {
             "name": n.name, "stem": key, "title": title, "status": "pending",
@@ -294,6 +328,7 @@ def execute(
             client.close()
     manifest["reused"] = len(reusable)
     manifest["executed"] = len(to_run)
+    from ..findings import read_findings
     from ..headlines import read as read_headlines
 
     for entry, task in zip(manifest["notebooks"], tasks):
@@ -308,6 +343,14 @@ def execute(
             entry["headlines_file"] = Path(task["headlines_file"]).name
         if (run_dir / f"{task['stem']}_files").is_dir():
             entry["output_dir"] = f"{task['stem']}_files"
+        entry["exported"] = exported_files(run_dir, f"{task['stem']}_files")
+        findings_file = _findings_file(task["headlines_file"])
+        try:
+            entry["findings"] = read_findings(findings_file)
+        except (OSError, ValueError) as exc:
+            entry["findings"], entry["findings_error"] = [], str(exc)
+        if findings_file.is_file():
+            entry["findings_file"] = findings_file.name
     comparison = choose_comparison(manifest, list_runs(output, exclude=run_dir.name),
                                    previous_latest.name if previous_latest else None)
     compared = comparison["compared_with"] is not None
