@@ -243,7 +243,7 @@ def test_files_travel_back_when_the_worker_cannot_write_the_run_folder(tmp_path)
             "parameters": {"output_dir": str(run_dir / "01-alpha_files"), "threshold": 2.0}}
     out = dist.run_on_worker(task, ship=True)
     assert out["result"]["status"] == "ok" and out["worker"]
-    assert sorted(out["files"]) == ["01-alpha.headlines.json", "01-alpha.html", "01-alpha.ipynb",
+    assert sorted(out["files"]) == ["01-alpha.findings.json", "01-alpha.headlines.json", "01-alpha.html", "01-alpha.ipynb",
                                     "01-alpha_files/alpha.txt"]
     assert json.loads(out["files"]["01-alpha.headlines.json"])["double_threshold"]["value"] == 4.0
     assert list(run_dir.iterdir()) == []  # nothing written in place
