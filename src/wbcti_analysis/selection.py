@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Iterable
 
-__all__ = ["Selection"]
+__all__ = ["Selection", "EVIDENCE_TABLES"]
+
+#: The tables whose rows carry an ``evidence`` column (``stated`` / ``inferred``).
+EVIDENCE_TABLES = ("participations", "funding", "relations", "figures", "mechanism_features")
 
 
 def _tuple(values: Iterable[str] | str | None) -> tuple[str, ...]:
@@ -48,6 +51,10 @@ class Selection:
     keep_undated : bool
         Whether undated activities pass a period filter (default True: undated work is
         not silently dropped).
+    include_inferred : bool
+        Whether rows whose ``evidence`` is ``"inferred"`` (a coder's reading, not a
+        statement of the source) are kept in the five evidence tables (participations,
+        funding, relations, figures, mechanism_features). Default True.
 
     Examples
     --------
@@ -56,6 +63,8 @@ class Selection:
     (('XK', 'AL'), 2016, None)
     >>> Selection().is_empty()
     True
+    >>> Selection(include_inferred=False).describe()
+    'stated rows only'
     >>> Selection(start_year=2019, end_year=2015).problems()
     ['start_year 2019 is after end_year 2015']
     """
@@ -67,6 +76,7 @@ class Selection:
     themes: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     keep_undated: bool = True
+    include_inferred: bool = True
 
     def __post_init__(self):
         for name in ("countries", "tiers", "themes", "roles"):
@@ -74,6 +84,7 @@ class Selection:
         object.__setattr__(self, "start_year", _year(self.start_year))
         object.__setattr__(self, "end_year", _year(self.end_year))
         object.__setattr__(self, "keep_undated", bool(self.keep_undated))
+        object.__setattr__(self, "include_inferred", bool(self.include_inferred))
 
     @classmethod
     def from_params(cls, params: dict) -> "Selection":
@@ -124,7 +135,9 @@ class Selection:
     def apply(self, ds):
         """Return a new Dataset restricted to this selection (see :func:`filters.filter_dataset`).
 
-        ``roles`` also restricts the participations table.
+        ``roles`` also restricts the participations table; ``include_inferred=False`` drops
+        the rows whose ``evidence`` is ``"inferred"`` from the evidence tables
+        (:data:`EVIDENCE_TABLES`; a table without the column is left whole).
         """
         from .filters import filter_dataset
 
@@ -134,6 +147,11 @@ class Selection:
         if self.roles and "participations" in out.tables:
             p = out.tables["participations"]
             out.tables["participations"] = p[p["role"].astype(str).isin(self.roles)].reset_index(drop=True)
+        if not self.include_inferred:
+            for name in EVIDENCE_TABLES:
+                df = out.tables.get(name)
+                if df is not None and "evidence" in df.columns:
+                    out.tables[name] = df[df["evidence"].astype(str) != "inferred"].reset_index(drop=True)
         return out
 
     def describe(self) -> str:
@@ -147,4 +165,6 @@ class Selection:
             vals = getattr(self, name)
             if vals:
                 parts.append(f"{name} " + ", ".join(vals))
+        if not self.include_inferred:
+            parts.append("stated rows only")
         return "; ".join(parts) if parts else "all activities"

@@ -103,7 +103,7 @@ def plot_dependency(tables: dict, title: str = "How much of the work rests on ex
         a.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
         a.set_xlabel("share of activities (%; amount rows: share of stated money)")
         a.set_title(name, fontsize=11, loc="left")
-    axes[0].legend(ncols=2, fontsize=8, loc="lower left", bbox_to_anchor=(0, 1.08), frameon=False)
+    axes[0].legend(ncols=2, fontsize=9, loc="lower left", bbox_to_anchor=(0, 1.08), frameon=False)
     if own:
         fig.suptitle(title)
         finish_figure(fig, "External = EU, UN, OSCE, international and regional bodies, donor governments, "
@@ -146,7 +146,7 @@ def plot_concentration(tables: dict, title: str = "How concentrated the funding 
         for yi, (h, top, s, nf) in enumerate(zip(t["hhi"].fillna(0), t["top_funder"], t["top_share"],
                                                  t["n_funders"])):
             if isinstance(top, str):
-                a.text(h + 0.01, yi, f"top: {top} {s:.0%} (of {nf} funders)", va="center", fontsize=7.5)
+                a.text(h + 0.01, yi, f"top: {top} {s:.0%} (of {nf} funders)", va="center", fontsize=9)
         a.set_yticks(y, [f"{g}  ({b})" if b != "count" else str(g) for g, b in zip(t["group"], t["basis"])])
         a.set_xlim(0, 1.6)
         a.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
@@ -224,7 +224,7 @@ def plot_withdrawal_ranking(ranking, top: int = 15, title: str = "What falls awa
     ax.set_xlabel("number of activities / actors")
     ax.set_ylabel("funder withdrawn (rank, origin)")
     ax.set_title(title)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=9, loc="lower right")
     if own:
         note = f"Top {len(t)} of {len(ranking)} funders. " if len(ranking) > len(t) else ""
         finish_figure(ax.figure, note + "Each funder withdrawn alone; activities with no recorded funder are assumed "

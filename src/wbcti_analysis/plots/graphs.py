@@ -232,7 +232,7 @@ def plot_sector_test(result, title: str | None = None, ax=None):
     ax.set_xlabel(f"ties with {sector.replace('_', ' ')} actors (count)")
     ax.set_ylabel("other sector")
     ax.set_title(title)
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
     if own:
         a = result.attrs
         finish_figure(fig, f"{a.get('n_draws', '')} degree-preserving rewirings (seed {a.get('seed', '')}); "
