@@ -87,11 +87,12 @@ def setup_plots(context: str = "notebook") -> None:
                          "figure.figsize": (9, 5), "axes.titleweight": "bold"})
 
 
-def show_figure(fig, out, name: str, alt: str) -> Path:
+def show_figure(fig, out, name: str, alt: str) -> None:
     """Save ``fig`` as ``out/name.png``, display it with ``alt`` as its alt text and a download link.
 
     The alt text goes into the output's metadata (``metadata["image/png"]["alt"]``), where
-    the report pages read it. The figure is closed afterwards. Returns the PNG's path.
+    the report pages read it. The figure is closed afterwards. Returns None (so a cell
+    ending with it shows nothing more).
     """
     import html as _html
 
@@ -106,7 +107,6 @@ def show_figure(fig, out, name: str, alt: str) -> Path:
     display(Image(data=path.read_bytes(), format="png"), metadata={"image/png": {"alt": alt}})
     display(HTML(f'<p class="wbcti-figure-note" style="font-size:0.85em"><span class="wbcti-alt">'
                  f'{_html.escape(alt)}</span> {download_link(path, "Download the figure (" + path.name + ")")}</p>'))
-    return path
 
 
 def show_claims(ds, claim_ids):

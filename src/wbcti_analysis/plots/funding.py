@@ -184,7 +184,7 @@ def plot_funder_matrix(matrix, top: int = 25, title: str = "Who funds what where
     if own:
         fig, ax = plt.subplots(figsize=(max(6, 0.6 * m.shape[1] + 4), max(3, 0.32 * len(m) + 1.8)))
     sns.heatmap(m, annot=True, fmt="g" if is_count else ".2g", cmap="Blues", cbar_kws={"label": "activities funded"
-                if is_count else "stated amount"}, linewidths=0.5, linecolor="white", ax=ax, annot_kws={"fontsize": 8})
+                if is_count else "stated amount"}, linewidths=0.5, linecolor="white", ax=ax, annot_kws={"fontsize": 9})
     ax.set_xlabel(str(m.columns.name or "group"))
     ax.set_ylabel("funder (actor id)")
     ax.tick_params(axis="y", labelrotation=0)
@@ -249,11 +249,21 @@ def plot_cliffs(cliffs, title: str = "When externally funded work ends", ax=None
         return _empty(ax, title, "No externally funded activity in the selection.")
     m = cliffs.drop(columns="total")
     m = m[cliffs["total"] > 0]
+    # a continuous year axis (no jump over a year without endings), the undated column set apart at the end
+    years = [c for c in m.columns if str(c).isdigit()]
+    other = [c for c in m.columns if not str(c).isdigit()]
+    if years:
+        span = [str(y) for y in range(min(int(y) for y in years), max(int(y) for y in years) + 1)]
+        m = m.rename(columns={c: str(c) for c in years}).reindex(columns=span + other, fill_value=0)
     own = ax is None
     if own:
         _, ax = plt.subplots(figsize=(max(6, 0.55 * m.shape[1] + 3.5), max(2.8, 0.4 * len(m) + 1.8)))
     sns.heatmap(m, annot=True, fmt="d", cmap="Oranges", cbar_kws={"label": "activities ending"}, linewidths=0.5,
-                linecolor="white", ax=ax, annot_kws={"fontsize": 8})
+                linecolor="white", ax=ax, annot_kws={"fontsize": 9})
+    if other and years:
+        ax.axvline(len(m.columns) - len(other), color="#333333", linewidth=2)  # separates "no end date"
+    ax.set_xticks([i + 0.5 for i in range(m.shape[1])], [str(c) for c in m.columns], rotation=45, ha="right",
+                  rotation_mode="anchor")
     ax.set_xlabel("year the stated end date falls in (latest bound)")
     ax.set_ylabel(str(m.index.name or "group"))
     ax.tick_params(axis="y", labelrotation=0)
