@@ -68,7 +68,7 @@ def evidence_finding(counts: dict, what: str) -> Finding | None:
     --------
     >>> f = evidence_finding({"funding": {"stated": 30, "inferred": 6}}, "the funding results")
     >>> f.text
-    'The funding results rest on 36 funding rows: 30 stated by a source, 6 inferred by the coders.'
+    'Rows behind the funding results: 36 funding rows (30 stated by a source, 6 inferred by the coders).'
     >>> f.caveat
     'Run with include_inferred = False to see the results on stated rows only.'
     """
@@ -79,13 +79,13 @@ def evidence_finding(counts: dict, what: str) -> Finding | None:
             continue
         total += n
         inferred += c["inferred"]
-        parts.append(f"{n:,} {table.replace('_', ' ')} rows: {c['stated']:,} stated by a source, "
-                     f"{c['inferred']:,} inferred by the coders")
+        parts.append(f"{n:,} {table.replace('_', ' ')} rows ({c['stated']:,} stated by a source, "
+                     f"{c['inferred']:,} inferred by the coders)")
     if not parts:
         return None
     caveat = ("Run with include_inferred = False to see the results on stated rows only." if inferred else
               "Every row is stated by a source (or inferred rows were left out).")
-    return Finding(f"{what[:1].upper() + what[1:]} rest on " + "; ".join(parts) + ".", n=total, caveat=caveat)
+    return Finding(f"Rows behind {what}: " + "; ".join(parts) + ".", n=total, caveat=caveat)
 
 
 def period_source_limit(activities, periods, what: str = "the period comparison", dominant_share: float = 0.8
