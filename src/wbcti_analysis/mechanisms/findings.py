@@ -6,6 +6,8 @@ source states absent, or a tie between nearest mechanisms becomes a ``"limit"``.
 """
 from __future__ import annotations
 
+import re
+
 from ..display import human_label
 from ..findings import Finding
 from ..findings_support import evidence_finding, names_list
@@ -50,7 +52,9 @@ def _closest_finding(h, model: str, names: dict) -> Finding | None:
     who = names_list([_name(names, b) for b in best])
     thin = h.n is not None and h.n < THIN_COMPARED
     tie = len(best) > 1
-    text = (f"{who} {'tie as' if tie else 'is'} closest to the {model} model ({h.caveat.rstrip('.')})")
+    m = re.match(r"(\w+ distance [-+\d.e]+)", h.caveat or "")
+    how = f" ({m.group(1)}, on {h.n} or more compared values)" if m else ""
+    text = f"{who} {'tie as' if tie else 'is'} closest to the {model} model{how}"
     if thin:
         text += f"; this rests on only {h.n} compared values, too few to call the mechanisms alike"
     return Finding(text + ".", n=h.n, kind="limit" if thin or tie else "finding", rows=best,
@@ -101,7 +105,7 @@ def key_findings(heads, clustering=None, *, names: dict | None = None, evidence:
     >>> h = Headline("mechanisms_closest_to_aarhus", "x", "a, b", n=5, caveat="jaccard distance 0 to dk")
     >>> fs = key_findings([h], names={"a": "Model A"})
     >>> fs[1].kind, fs[1].text
-    ('limit', 'Model A and b tie as closest to the Aarhus model (jaccard distance 0 to dk); this rests on only 5 compared values, too few to call the mechanisms alike.')
+    ('limit', 'Model A and b tie as closest to the Aarhus model (jaccard distance 0, on 5 or more compared values); this rests on only 5 compared values, too few to call the mechanisms alike.')
     """
     names = names or {}
     hd = _by_key(heads)
