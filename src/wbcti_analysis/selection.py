@@ -141,9 +141,14 @@ class Selection:
         """
         from .filters import filter_dataset
 
-        out = filter_dataset(ds, countries=self.countries or None, start_year=self.start_year,
-                             end_year=self.end_year, tiers=self.tiers or None, themes=self.themes or None,
-                             keep_undated=self.keep_undated)
+        if self.replace(roles=(), include_inferred=True).is_empty():
+            from .datapackage import Dataset
+
+            out = Dataset(ds.path, ds.descriptor, dict(ds.tables))  # no activity filter: every row stays
+        else:
+            out = filter_dataset(ds, countries=self.countries or None, start_year=self.start_year,
+                                 end_year=self.end_year, tiers=self.tiers or None, themes=self.themes or None,
+                                 keep_undated=self.keep_undated)
         if self.roles and "participations" in out.tables:
             p = out.tables["participations"]
             out.tables["participations"] = p[p["role"].astype(str).isin(self.roles)].reset_index(drop=True)
