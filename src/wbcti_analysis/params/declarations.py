@@ -29,7 +29,7 @@ SHARE = dict(minimum=0, maximum=1)
 DATA_PATH = Param("data_path", "str", "", "data package folder; empty means the bundled data/")
 
 
-INCLUDE_INFERRED = Param("include_inferred", "bool", True, "keep rows the coders inferred (evidence = inferred) "
+INCLUDE_INFERRED = Param("include_inferred", "bool", True, "keep rows the coders inferred (evidence: inferred) "
                          "beside those the sources state; False keeps stated rows only")
 
 
