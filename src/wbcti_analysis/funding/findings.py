@@ -39,6 +39,10 @@ def _dependency_finding(table: pd.DataFrame, what: str, min_n: int, candidates=N
             n=n_funded, kind="limit",
             caveat="Only activities whose funder the sources name count; no domestic funder is recorded for them, "
                    "which is not evidence that none exists.")
+    if len(ranked) == 1:
+        return Finding(f"Only {name(top[0])} has {min_n} or more activities with a recorded funder: external funders "
+                       f"alone pay {pct(share, 1)} of its {int(rows.at[top[0], 'n_funded'])} funded activities, with "
+                       f"no other {what} to compare it with.", n=n_funded, kind="limit")
     nf = rows.at[top[0], "share_no_funder"]
     return Finding(f"{name(top[0])} rests most on donors among the {len(ranked)} {plural} compared: external "
                    f"funders alone pay {pct(share, 1)} of its {int(rows.at[top[0], 'n_funded'])} funded activities.",

@@ -35,7 +35,8 @@ def _cluster_finding(clustering, names: dict) -> Finding | None:
     members = cl.loc[cl["cluster"] == biggest, "mechanism_id"].astype(str).tolist()
     single = int((sizes == 1).sum())
     return Finding(
-        f"Cut at distance {clustering.threshold:g}, the {len(cl)} mechanisms fall into {len(sizes)} groups; the "
+        f"Cut at distance {clustering.threshold:g}, the {len(cl)} mechanisms fall into {len(sizes)} "
+        f"group{'s' if len(sizes) != 1 else ''}; the "
         f"largest gathers {len(members)}: {names_list([_name(names, m) for m in members], 5)}"
         + (f"; {single} mechanisms stand alone." if single else "."),
         n=len(cl), rows=members if len(members) <= 15 else [],
