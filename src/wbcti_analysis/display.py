@@ -308,6 +308,9 @@ def reader_table(df, *, ds=None, labels: dict | None = None, countries=(), actor
                                       {"selector": "td", "props": _CELL}])
     if right:
         styler = styler.set_properties(subset=right, **{"text-align": "right"})
+    left = [h for h in t.columns if h not in right]
+    if left:  # text reads from the left whatever the page's default (JupyterLab right-aligns cells)
+        styler = styler.set_properties(subset=left, **{"text-align": "left"})
     styler = styler.format(escape="html")
     if caption:
         styler = styler.set_caption(html.escape(caption))
