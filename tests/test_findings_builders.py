@@ -205,3 +205,14 @@ def test_mechanism_findings_on_bundled_data(bundled_ds):
     assert aarhus.rows == ("mk-local-multidisciplinary-teams", "xk-local-prevention-reintegration-teams")
     justice = next(f for f in fs if f.text.startswith("Justice"))
     assert justice.kind == "limit" and "in 8 of 14" in justice.text and "0 stated absent" in justice.text
+
+
+@pytest.mark.parametrize("source", ["wbcti2018", "ran2023"])
+def test_within_source_view_keeps_one_document(bundled_ds, source):
+    one = Selection(sources=[source]).apply(bundled_ds)
+    assert set(one.activities["source_id"]) == {source}
+    assert len(one.activities) == int((bundled_ds.activities["source_id"] == source).sum())
+    acts = set(one.activities["activity_id"])
+    assert set(one.tables["participations"]["activity_id"]) <= acts
+    rel = one.tables["relations"]
+    assert (rel["activity_id"].isin(acts) | (rel["activity_id"].isna() & (rel["source_id"] == source))).all()
