@@ -560,7 +560,9 @@ def test_notebook_runs_with_non_default_parameters(tmp_path):
     text = "".join(o.get("text", "") if isinstance(o.get("text", ""), str) else "".join(o["text"])
                    for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", []))
     assert "Mechanisms compared: 2; features compared: 4; distance: gower" in text
-    assert "mechanisms_most_often_missing_sector: health" in text
+    shown = "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] if c["cell_type"] == "code"
+                    for o in c.get("outputs", []))
+    assert "Health is the recommended sector most often not shown as a member: in 2 of 2" in shown
     clusters = pd.read_csv(exports / "mechanism_clusters.csv")
     assert list(clusters["mechanism_id"]) == ["a2", "a9"]
     dist = pd.read_csv(exports / "mechanism_distances.csv", index_col=0)

@@ -82,7 +82,7 @@ def test_domains_come_from_the_package(fixture_ds, domain, expected):
       "02-donor-dependency: min_n: 0 is out of range; allowed: >= 1"]),
     ("03-prevention-vs-rr", {"tier_rule": "half", "unsure_below": -0.1, "colour": "red"},
      ["03-prevention-vs-rr: unknown parameter 'colour' (declared: data_path, countries, split_year, tier_rule, "
-      "duplicate_threshold, seed, n_bootstrap, unsure_below, output_dir)",
+      "duplicate_threshold, seed, n_bootstrap, unsure_below, include_inferred, output_dir)",
       "03-prevention-vs-rr: tier_rule: unknown value 'half'; allowed: fractional, each",
       "03-prevention-vs-rr: unsure_below: -0.1 is out of range; allowed: 0 to 1"]),
     ("04-referral-mechanisms", {"countries": ["AL"], "features": ["colour"], "distance": "gower"},

@@ -321,7 +321,7 @@ FUNDERS = ("ca-gov, european-commission, gcerf, iom, it-gov, jp-gov, nl-embassy-
     (["-p", "colour", "red"], [
         "-p colour: unknown parameter 'colour': not declared by any selected notebook (declared: alpha, basis, "
         "cluster_threshold, countries, distance, duplicate_threshold, end_year, features, funders_to_withdraw, "
-        "graph, inherit_funding, mechanisms, merge_parents, min_compared, min_n, min_weight, n_bootstrap, n_draws, "
+        "graph, include_inferred, inherit_funding, mechanisms, merge_parents, min_compared, min_n, min_weight, n_bootstrap, n_draws, "
         "networks, period_start, rate_table, roles, seed, split_year, start_year, themes, tier_rule, tiers, top_n, "
         "unsure_below, use_participations, weighting)"]),
     (["01", "-p", "top_n", "many"], [

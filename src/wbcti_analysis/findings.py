@@ -117,7 +117,10 @@ def findings_html(findings: Iterable[Finding | dict], title: str = "Key findings
     items = sorted(items, key=lambda d: d.get("kind") == "limit")
     lis = []
     for d in items:
-        extra = "; ".join(x for x in ((f"n = {d['n']:,}" if d.get("n") is not None else ""), d.get("caveat") or "") if x)
+        rows = list(d.get("rows") or [])
+        rows_text = f"rows: {', '.join(rows)}" if 0 < len(rows) <= 8 else ""
+        extra = "; ".join(x for x in ((f"n = {d['n']:,}" if d.get("n") is not None else ""), d.get("caveat") or "",
+                                      rows_text) if x)
         prefix = "<strong>What the data cannot say:</strong> " if d.get("kind") == "limit" else ""
         note = f' <span class="wbcti-n">({html.escape(extra)})</span>' if extra else ""
         lis.append(f"<li>{prefix}{html.escape(d['text'])}{note}</li>")

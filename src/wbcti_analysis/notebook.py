@@ -11,7 +11,7 @@ from pathlib import Path
 from .params import check_notebook_parameters
 
 __all__ = ["load_data", "output_folder", "setup_plots", "check_notebook_parameters", "SOURCE_CAPTION",
-           "OUTPUTS_FOLDER"]
+           "OUTPUTS_FOLDER", "show_figure", "show_claims"]
 
 OUTPUTS_FOLDER = "outputs"  # beside the notebooks, git-ignored (notebooks/outputs/)
 
@@ -85,3 +85,46 @@ def setup_plots(context: str = "notebook") -> None:
     sns.set_theme(context=context, style="whitegrid", palette="colorblind")
     mpl.rcParams.update({"figure.dpi": 100, "savefig.dpi": 120, "svg.hashsalt": "wbcti",
                          "figure.figsize": (9, 5), "axes.titleweight": "bold"})
+
+
+def show_figure(fig, out, name: str, alt: str) -> None:
+    """Save ``fig`` as ``out/name.png``, display it with ``alt`` as its alt text and a download link.
+
+    The alt text goes into the output's metadata (``metadata["image/png"]["alt"]``), where
+    the report pages read it. The figure is closed afterwards. Returns None (so a cell
+    ending with it shows nothing more).
+    """
+    import html as _html
+
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML, Image, display
+
+    from .display import download_link
+
+    path = Path(out) / f"{name}.png"
+    fig.savefig(path, bbox_inches="tight", dpi=110)
+    plt.close(fig)
+    display(Image(data=path.read_bytes(), format="png"), metadata={"image/png": {"alt": alt}})
+    display(HTML(f'<p class="wbcti-figure-note" style="font-size:0.85em"><span class="wbcti-alt">'
+                 f'{_html.escape(alt)}</span> {download_link(path, "Download the figure (" + path.name + ")")}</p>'))
+
+
+def show_claims(ds, claim_ids):
+    """Display the source claims the notebook tests (rows of ``claims``), with their source and locator."""
+    from IPython.display import HTML, display
+
+    from .display import table_html
+
+    claims = ds.tables.get("claims")
+    rows = claims[claims["claim_id"].isin(list(claim_ids))] if claims is not None else None
+    if rows is None or rows.empty:
+        display(HTML("<p><em>The claims this notebook tests are not in this data package.</em></p>"))
+        return
+    rows = rows.assign(claim=rows["value"].astype(str) + ": " + rows["note"].astype(str))
+    from .display import source_column
+
+    rows = rows.assign(source=source_column(rows, ds))
+    display(HTML(table_html(rows[["claim_id", "claim", "source"]], table_id="claims", max_rows=0,
+                            labels={"claim_id": "Claim id", "claim": "What the source says",
+                                    "source": "Source and locator"})))
+

@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Iterable
 
-__all__ = ["Selection"]
+__all__ = ["Selection", "EVIDENCE_TABLES"]
+
+#: The tables whose rows carry an ``evidence`` column (``stated`` / ``inferred``).
+EVIDENCE_TABLES = ("participations", "funding", "relations", "figures", "mechanism_features")
 
 
 def _tuple(values: Iterable[str] | str | None) -> tuple[str, ...]:
@@ -48,6 +51,15 @@ class Selection:
     keep_undated : bool
         Whether undated activities pass a period filter (default True: undated work is
         not silently dropped).
+    sources : tuple of str
+        Source ids (``sources.source_id``) whose activities are kept: the within-source
+        view of a period comparison. Rows tied to a dropped activity go; rows without an
+        activity (relations, figures) are kept when their own ``source_id`` is selected.
+        Empty keeps every source.
+    include_inferred : bool
+        Whether rows whose ``evidence`` is ``"inferred"`` (a coder's reading, not a
+        statement of the source) are kept in the five evidence tables (participations,
+        funding, relations, figures, mechanism_features). Default True.
 
     Examples
     --------
@@ -56,6 +68,10 @@ class Selection:
     (('XK', 'AL'), 2016, None)
     >>> Selection().is_empty()
     True
+    >>> Selection(include_inferred=False).describe()
+    'stated rows only'
+    >>> Selection(sources=["ran2023"]).describe()
+    'sources ran2023'
     >>> Selection(start_year=2019, end_year=2015).problems()
     ['start_year 2019 is after end_year 2015']
     """
@@ -67,13 +83,16 @@ class Selection:
     themes: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     keep_undated: bool = True
+    include_inferred: bool = True
+    sources: tuple[str, ...] = ()
 
     def __post_init__(self):
-        for name in ("countries", "tiers", "themes", "roles"):
+        for name in ("countries", "tiers", "themes", "roles", "sources"):
             object.__setattr__(self, name, _tuple(getattr(self, name)))
         object.__setattr__(self, "start_year", _year(self.start_year))
         object.__setattr__(self, "end_year", _year(self.end_year))
         object.__setattr__(self, "keep_undated", bool(self.keep_undated))
+        object.__setattr__(self, "include_inferred", bool(self.include_inferred))
 
     @classmethod
     def from_params(cls, params: dict) -> "Selection":
@@ -124,16 +143,30 @@ class Selection:
     def apply(self, ds):
         """Return a new Dataset restricted to this selection (see :func:`filters.filter_dataset`).
 
-        ``roles`` also restricts the participations table.
+        ``roles`` also restricts the participations table; ``include_inferred=False`` drops
+        the rows whose ``evidence`` is ``"inferred"`` from the evidence tables
+        (:data:`EVIDENCE_TABLES`; a table without the column is left whole).
         """
         from .filters import filter_dataset
 
-        out = filter_dataset(ds, countries=self.countries or None, start_year=self.start_year,
-                             end_year=self.end_year, tiers=self.tiers or None, themes=self.themes or None,
-                             keep_undated=self.keep_undated)
+        if self.replace(roles=(), include_inferred=True, sources=()).is_empty():
+            from .datapackage import Dataset
+
+            out = Dataset(ds.path, ds.descriptor, dict(ds.tables))  # no activity filter: every row stays
+        else:
+            out = filter_dataset(ds, countries=self.countries or None, start_year=self.start_year,
+                                 end_year=self.end_year, tiers=self.tiers or None, themes=self.themes or None,
+                                 keep_undated=self.keep_undated)
         if self.roles and "participations" in out.tables:
             p = out.tables["participations"]
             out.tables["participations"] = p[p["role"].astype(str).isin(self.roles)].reset_index(drop=True)
+        if self.sources:
+            out = _only_sources(out, set(self.sources))
+        if not self.include_inferred:
+            for name in EVIDENCE_TABLES:
+                df = out.tables.get(name)
+                if df is not None and "evidence" in df.columns:
+                    out.tables[name] = df[df["evidence"].astype(str) != "inferred"].reset_index(drop=True)
         return out
 
     def describe(self) -> str:
@@ -143,8 +176,35 @@ class Selection:
             parts.append("countries " + ", ".join(self.countries))
         if self.start_year is not None or self.end_year is not None:
             parts.append(f"{self.start_year or 'open'}-{self.end_year or 'open'}")
-        for name in ("tiers", "themes", "roles"):
+        for name in ("tiers", "themes", "roles", "sources"):
             vals = getattr(self, name)
             if vals:
                 parts.append(f"{name} " + ", ".join(vals))
+        if not self.include_inferred:
+            parts.append("stated rows only")
         return "; ".join(parts) if parts else "all activities"
+
+
+def _only_sources(ds, sources: set):
+    """The dataset restricted to the activities of ``sources`` (and the rows that follow them)."""
+    from .datapackage import Dataset
+
+    tables = dict(ds.tables)
+    acts = tables["activities"]
+    acts = acts[acts["source_id"].astype(str).isin(sources)].reset_index(drop=True)
+    kept = set(acts["activity_id"])
+    tables["activities"] = acts
+    for name, col in (("participations", "activity_id"), ("funding", "activity_id"), ("figures", "activity_id"),
+                      ("relations", "activity_id"), ("mechanisms", "mechanism_id")):
+        df = tables.get(name)
+        if df is None:
+            continue
+        keep = df[col].isin(kept)
+        if name in ("relations", "figures") and "source_id" in df.columns:
+            keep |= df[col].isna() & df["source_id"].astype(str).isin(sources)
+        tables[name] = df[keep].reset_index(drop=True)
+    if "mechanism_features" in tables and "mechanisms" in tables:
+        mf = tables["mechanism_features"]
+        tables["mechanism_features"] = mf[mf["mechanism_id"].isin(set(tables["mechanisms"]["mechanism_id"]))
+                                          ].reset_index(drop=True)
+    return Dataset(ds.path, ds.descriptor, tables)

@@ -29,6 +29,10 @@ SHARE = dict(minimum=0, maximum=1)
 DATA_PATH = Param("data_path", "str", "", "data package folder; empty means the bundled data/")
 
 
+INCLUDE_INFERRED = Param("include_inferred", "bool", True, "keep rows the coders inferred (evidence: inferred) "
+                         "beside those the sources state; False keeps stated rows only")
+
+
 def _output_dir(help_text: str) -> Param:
     return Param("output_dir", "str", "", help_text)
 
@@ -88,9 +92,10 @@ DECLARATIONS: dict[str, NotebookParams] = {d.notebook: d for d in (
         Param("top_n", "int", 10, "actors labelled in the drawing and listed in the tables", minimum=0),
         Param("seed", "int", 42, "random seed of the layout, the community detection and the permutation test",
               minimum=0),
+        INCLUDE_INFERRED,
         _output_dir("folder for exported files (GraphML, GEXF, CSV, PNG); empty means a temporary folder"),
     ), rules=(("split_year after max(start_year, period_start) and not after end_year", _split_inside_period),),
-        selection=("countries", "start_year", "end_year", "tiers", "themes", "roles"), derive=_derive_01),
+        selection=("countries", "start_year", "end_year", "tiers", "themes", "roles", "include_inferred"), derive=_derive_01),
     NotebookParams("02-donor-dependency", (
         DATA_PATH,
         Param("countries", "list", [], "ISO 3166 alpha-2 codes to keep (Kosovo is XK); empty means all",
@@ -108,8 +113,9 @@ DECLARATIONS: dict[str, NotebookParams] = {d.notebook: d for d in (
         Param("min_n", "int", 3, "groups with fewer funded activities are flagged as too thin to read", minimum=1),
         Param("rate_table", "str", "", "CSV of exchange rates (columns currency, rate; optional year, target) that "
               "converts stated amounts into one currency; empty means no conversion"),
+        INCLUDE_INFERRED,
         _output_dir("folder for exported CSV files; empty means a temporary folder"),
-    ), selection=("countries", "start_year", "end_year"), derive=_derive_countries),
+    ), selection=("countries", "start_year", "end_year", "include_inferred"), derive=_derive_countries),
     NotebookParams("03-prevention-vs-rr", (
         DATA_PATH,
         Param("countries", "list", [], "ISO 3166 alpha-2 codes to keep, XK for Kosovo; empty means all (coverage "
@@ -125,8 +131,9 @@ DECLARATIONS: dict[str, NotebookParams] = {d.notebook: d for d in (
               minimum=0),
         Param("unsure_below", "float", 0.5, "a suggested tier with a predicted probability below this is flagged "
               "as unsure", **SHARE),
+        INCLUDE_INFERRED,
         _output_dir("folder for exported files; empty means a temporary folder"),
-    ), selection=("countries",), derive=_derive_countries),
+    ), selection=("countries", "include_inferred"), derive=_derive_countries),
     NotebookParams("04-referral-mechanisms", (
         DATA_PATH,
         Param("mechanisms", "list", [], "mechanism ids to compare; empty means all", domain="mechanisms"),
@@ -141,6 +148,7 @@ DECLARATIONS: dict[str, NotebookParams] = {d.notebook: d for d in (
               **SHARE),
         Param("use_participations", "bool", True, "count the sectors of member bodies (participations) as member "
               "sectors"),
+        INCLUDE_INFERRED,
         _output_dir("folder for exported files; empty means a temporary folder"),
-    )),
+    ), selection=("include_inferred",)),
 )}

@@ -103,7 +103,7 @@ def plot_dependency(tables: dict, title: str = "How much of the work rests on ex
         a.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
         a.set_xlabel("share of activities (%; amount rows: share of stated money)")
         a.set_title(name, fontsize=11, loc="left")
-    axes[0].legend(ncols=2, fontsize=8, loc="lower left", bbox_to_anchor=(0, 1.08), frameon=False)
+    axes[0].legend(ncols=2, fontsize=9, loc="lower left", bbox_to_anchor=(0, 1.08), frameon=False)
     if own:
         fig.suptitle(title)
         finish_figure(fig, "External = EU, UN, OSCE, international and regional bodies, donor governments, "
@@ -146,7 +146,7 @@ def plot_concentration(tables: dict, title: str = "How concentrated the funding 
         for yi, (h, top, s, nf) in enumerate(zip(t["hhi"].fillna(0), t["top_funder"], t["top_share"],
                                                  t["n_funders"])):
             if isinstance(top, str):
-                a.text(h + 0.01, yi, f"top: {top} {s:.0%} (of {nf} funders)", va="center", fontsize=7.5)
+                a.text(h + 0.01, yi, f"top: {top} {s:.0%} (of {nf} funders)", va="center", fontsize=9)
         a.set_yticks(y, [f"{g}  ({b})" if b != "count" else str(g) for g, b in zip(t["group"], t["basis"])])
         a.set_xlim(0, 1.6)
         a.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
@@ -184,7 +184,7 @@ def plot_funder_matrix(matrix, top: int = 25, title: str = "Who funds what where
     if own:
         fig, ax = plt.subplots(figsize=(max(6, 0.6 * m.shape[1] + 4), max(3, 0.32 * len(m) + 1.8)))
     sns.heatmap(m, annot=True, fmt="g" if is_count else ".2g", cmap="Blues", cbar_kws={"label": "activities funded"
-                if is_count else "stated amount"}, linewidths=0.5, linecolor="white", ax=ax, annot_kws={"fontsize": 8})
+                if is_count else "stated amount"}, linewidths=0.5, linecolor="white", ax=ax, annot_kws={"fontsize": 9})
     ax.set_xlabel(str(m.columns.name or "group"))
     ax.set_ylabel("funder (actor id)")
     ax.tick_params(axis="y", labelrotation=0)
@@ -224,7 +224,7 @@ def plot_withdrawal_ranking(ranking, top: int = 15, title: str = "What falls awa
     ax.set_xlabel("number of activities / actors")
     ax.set_ylabel("funder withdrawn (rank, origin)")
     ax.set_title(title)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=9, loc="lower right")
     if own:
         note = f"Top {len(t)} of {len(ranking)} funders. " if len(ranking) > len(t) else ""
         finish_figure(ax.figure, note + "Each funder withdrawn alone; activities with no recorded funder are assumed "
@@ -249,11 +249,21 @@ def plot_cliffs(cliffs, title: str = "When externally funded work ends", ax=None
         return _empty(ax, title, "No externally funded activity in the selection.")
     m = cliffs.drop(columns="total")
     m = m[cliffs["total"] > 0]
+    # a continuous year axis (no jump over a year without endings), the undated column set apart at the end
+    years = [c for c in m.columns if str(c).isdigit()]
+    other = [c for c in m.columns if not str(c).isdigit()]
+    if years:
+        span = [str(y) for y in range(min(int(y) for y in years), max(int(y) for y in years) + 1)]
+        m = m.rename(columns={c: str(c) for c in years}).reindex(columns=span + other, fill_value=0)
     own = ax is None
     if own:
         _, ax = plt.subplots(figsize=(max(6, 0.55 * m.shape[1] + 3.5), max(2.8, 0.4 * len(m) + 1.8)))
     sns.heatmap(m, annot=True, fmt="d", cmap="Oranges", cbar_kws={"label": "activities ending"}, linewidths=0.5,
-                linecolor="white", ax=ax, annot_kws={"fontsize": 8})
+                linecolor="white", ax=ax, annot_kws={"fontsize": 9})
+    if other and years:
+        ax.axvline(len(m.columns) - len(other), color="#333333", linewidth=2)  # separates "no end date"
+    ax.set_xticks([i + 0.5 for i in range(m.shape[1])], [str(c) for c in m.columns], rotation=45, ha="right",
+                  rotation_mode="anchor")
     ax.set_xlabel("year the stated end date falls in (latest bound)")
     ax.set_ylabel(str(m.index.name or "group"))
     ax.tick_params(axis="y", labelrotation=0)

@@ -224,19 +224,23 @@ def plot_sector_test(result, title: str | None = None, ax=None):
     y = range(len(df))
     ax.hlines(y, df["null_low"], df["null_high"], color="#bbbbbb", linewidth=8, label="random rewiring, 95 % range")
     ax.plot(df["expected_ties"], y, "|", color="#555555", markersize=14, label="random rewiring, mean")
-    colours = ["#d55e00" if v == "fewer than chance" else "#009e73" if v == "more than chance" else "#0b3c8c"
-               for v in df["verdict"]]
-    ax.scatter(df["observed_ties"], y, color=colours, zorder=3, s=50, label="observed")
+    kinds = {"fewer than chance": ("#d55e00", "observed: fewer than chance"),
+             "more than chance": ("#009e73", "observed: more than chance")}
+    other = ("#0b3c8c", "observed: consistent with chance or too thin")
+    verdicts = [kinds.get(str(v), other) for v in df["verdict"]]
+    for colour, label in dict.fromkeys(verdicts):  # one legend entry per colour actually drawn
+        idx = [i for i, vc in enumerate(verdicts) if vc == (colour, label)]
+        ax.scatter(df["observed_ties"].iloc[idx], idx, color=colour, zorder=3, s=50, label=label)
     ax.set_yticks(list(y))
     ax.set_yticklabels([str(s).replace("_", " ") for s in df["other_sector"]])
     ax.set_xlabel(f"ties with {sector.replace('_', ' ')} actors (count)")
     ax.set_ylabel("other sector")
     ax.set_title(title)
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
     if own:
         a = result.attrs
         finish_figure(fig, f"{a.get('n_draws', '')} degree-preserving rewirings (seed {a.get('seed', '')}); "
-                           "orange: fewer than chance (mid-p < alpha), green: more.")
+                           "verdicts at mid-p < alpha.")
     return fig
 
 

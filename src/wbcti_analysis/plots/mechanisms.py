@@ -70,7 +70,7 @@ def _state_heatmap(codes: np.ndarray, rows: list[str], cols: list[str], states: 
     cmap = ListedColormap([STATE_COLOURS[s] for s in states])
     ax.imshow(codes, cmap=cmap, vmin=-0.5, vmax=len(states) - 0.5, aspect="auto", interpolation="nearest")
     ax.set_xticks(range(n_c))
-    ax.set_xticklabels(cols, rotation=60, ha="right", rotation_mode="anchor", fontsize=8)
+    ax.set_xticklabels(cols, rotation=60, ha="right", rotation_mode="anchor", fontsize=9)
     ax.set_yticks(range(n_r))
     ax.set_yticklabels(rows, fontsize=9)
     ax.set_xticks(np.arange(-0.5, n_c, 1), minor=True)
@@ -82,7 +82,7 @@ def _state_heatmap(codes: np.ndarray, rows: list[str], cols: list[str], states: 
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(handles=[Patch(color=STATE_COLOURS[s], label=s) for s in states], loc="upper left",
-              bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+              bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
     return _finish(fig, own, note)
 
 
@@ -332,7 +332,7 @@ def plot_timeline(timeline: pd.DataFrame, title: str = "Mechanisms set up per co
         else:
             ax.plot([lo], [yy], "o", color=colour, markersize=7)
         label = r.mechanism_id + (" (disputed)" if r.disputed else "")
-        ax.annotate(label, (hi, yy), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
+        ax.annotate(label, (hi, yy), xytext=(6, 0), textcoords="offset points", va="center", fontsize=9)
     for c in countries[1:]:
         top = max(yy for r, yy in rows if r.country == c)
         ax.axhline(top + 0.5, color="#bbbbbb", linewidth=0.8)

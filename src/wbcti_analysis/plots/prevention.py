@@ -118,12 +118,12 @@ def plot_tier_effort(effort: pd.DataFrame, group: str = "country", facet: str | 
     handles, labels = axes[0].get_legend_handles_labels()
     if not own:
         if handles:
-            axes[0].legend(handles, labels, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5),
+            axes[0].legend(handles, labels, fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5),
                            frameon=False)
         axes[0].set_title(title, loc="left")
         return fig
     if handles:
-        fig.legend(handles, labels, loc="upper right", ncol=len(tiers), fontsize=8, frameon=False)
+        fig.legend(handles, labels, loc="upper right", ncol=len(tiers), fontsize=9, frameon=False)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     fig.tight_layout(rect=(0, 0.05, 1, 0.92))
     add_caption(fig, "An activity counts in each of its countries")
@@ -170,7 +170,7 @@ def plot_gap_index(gap: pd.DataFrame, title: str = "R&R gap index by country and
         ax.set_yticks(range(len(countries)), countries)
         ax.invert_yaxis()
         ax.set_xlim(-1.08, 1.08)
-        ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+        ax.legend(fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.set_xlabel("gap index (-1 = all primary/secondary prevention, +1 = all tertiary R&R)")
     ax.set_ylabel("country")
     ax.set_title(title, loc="left")
@@ -261,7 +261,7 @@ def plot_funding_by_tier(table: pd.DataFrame, rule: str = "fractional",
         _empty(ax, "no activities in scope")
     else:
         _stacked_barh(ax, tab.iloc[::-1], tiers, edgecolor="white")
-        ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+        ax.legend(fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.set_xlabel(f"activities ({rule} tier count)")
     ax.set_ylabel("funding origin")
     ax.set_title(title, loc="left")
@@ -334,7 +334,7 @@ def plot_suggestions(suggestions: pd.DataFrame, unsure_below: float = 0.5, max_r
         ax.set_xlim(0, 1)
         present = [t for t in TIER_COLOURS if t in set(sub["suggested_tier"])]
         handles = [plt.Rectangle((0, 0), 1, 1, color=TIER_COLOURS[t]) for t in present]
-        ax.legend(handles, present, fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+        ax.legend(handles, present, fontsize=9, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
         ax.tick_params(axis="y", labelsize=8)
     ax.set_xlabel("predicted probability of the suggested tier (0-1)")
     ax.set_ylabel("activity")

@@ -9,11 +9,14 @@ import textwrap
 
 from ..notebook import SOURCE_CAPTION
 
-__all__ = ["add_caption", "finish_figure", "empty_figure"]
+__all__ = ["add_caption", "finish_figure", "empty_figure", "CAPTION_PT"]
+
+#: Caption size in points: at least 9 pt, legible on screen and in A4 print.
+CAPTION_PT = 9
 
 
 def _caption_lines(fig, note: str) -> list[str]:
-    width = max(80, int(fig.get_figwidth() * 17))  # ~characters per line at 7 pt
+    width = max(60, int(fig.get_figwidth() * 13))  # ~characters per line at 9 pt
     lines = [ln for part in note.split("\n") if part for ln in textwrap.wrap(part, width)]
     return lines + [SOURCE_CAPTION]
 
@@ -24,13 +27,13 @@ def add_caption(fig, note: str = "") -> None:
     The figure's layout is left alone: use :func:`finish_figure` to make room first.
     """
     fig.text(0.01, 0.005, "\n".join(_caption_lines(fig, note)), ha="left", va="bottom",
-             fontsize=7, color="#555555")
+             fontsize=CAPTION_PT, color="#444444")
 
 
 def finish_figure(fig, note: str = "") -> None:
     """Lay the figure out (tight layout) leaving room at the foot, then add the caption."""
     lines = _caption_lines(fig, note)
-    height = (0.13 * len(lines) + 0.08) / fig.get_figheight()
+    height = (0.17 * len(lines) + 0.1) / fig.get_figheight()  # inches per 9 pt line
     fig.tight_layout(rect=(0, min(height, 0.5), 1, 1))
     add_caption(fig, note)
 
