@@ -97,7 +97,7 @@ def test_graph_findings_on_bundled_data(graph_results, bundled_ds):
     assert main.n == 195
     bridge_f = next(f for f in fs if "w-c-003" in f.text)
     assert bridge_f.rows == ("cti-network", "pcc-see-ctn")
-    assert "CTI Network lies on 3.1 %" in bridge_f.text
+    assert "CTI Network lies on 3.4 %" in bridge_f.text
     broker = next(f for f in fs if "brokers most" in f.text)
     assert broker.rows == ("european-commission",)
     rows = next(f for f in fs if f.text.startswith("Rows behind"))
@@ -168,13 +168,13 @@ def test_prevention_findings_on_bundled_data(bundled_ds):
     gap_src = pv.gap_table(bundled_ds, "fractional", 2018, n_bootstrap=0, period_by="source")
     claim = pv.rr_claim_test(bundled_ds, "fractional")
     fs = key_findings(gap, gap_src, claim)
-    assert fs[0].text.startswith("Over all 154 prevention-tier activities, prevention outweighs R&R: gap index -0.40")
-    assert fs[0].n == 154
+    assert fs[0].text.startswith("Over all 149 prevention-tier activities, prevention outweighs R&R: gap index -0.40")
+    assert fs[0].n == 149
     by_source = fs[1]
     assert by_source.kind == "finding"  # both documents lean to prevention after the recoding
-    assert "the WBCTi report (2018) -0.61 (90 activities" in by_source.text
-    assert "the RAN paper (2023) -0.09 (64 activities" in by_source.text
-    assert fs[2].text.startswith("Claim r-c-004") and "32.5 %" in fs[2].text
+    assert "the WBCTi report (2018) -0.64 (85 activities" in by_source.text
+    assert "the RAN paper (2023) -0.07 (64 activities" in by_source.text
+    assert fs[2].text.startswith("Claim r-c-004") and "30.4 %" in fs[2].text
 
 
 def test_opposite_documents_are_a_limit():

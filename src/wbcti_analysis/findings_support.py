@@ -70,7 +70,7 @@ def evidence_finding(counts: dict, what: str) -> Finding | None:
     >>> f.text
     'Rows behind the funding results: 36 funding rows (30 stated by a source, 6 inferred by the coders).'
     >>> f.caveat
-    'Run with include_inferred = False to see the results on stated rows only.'
+    'Switch the include_inferred parameter off to see the results on stated rows only.'
     """
     parts, total, inferred = [], 0, 0
     for table, c in counts.items():
@@ -83,7 +83,7 @@ def evidence_finding(counts: dict, what: str) -> Finding | None:
                      f"{c['inferred']:,} inferred by the coders)")
     if not parts:
         return None
-    caveat = ("Run with include_inferred = False to see the results on stated rows only." if inferred else
+    caveat = ("Switch the include_inferred parameter off to see the results on stated rows only." if inferred else
               "Every row is stated by a source (or inferred rows were left out).")
     return Finding(f"Rows behind {what}: " + "; ".join(parts) + ".", n=total, caveat=caveat)
 

@@ -261,8 +261,10 @@ def check_notebook_parameters(notebook: str, namespace: Mapping[str, Any], ds=No
 
         ds = load(values.get("data_path") or None)  # as notebook.load_data: empty means the bundled package
     checked = require(decl, values, ds)
-    for w in checked.warnings:
-        print(f"note: {w}")
+    import textwrap
+
+    for w in checked.warnings:  # wrapped: a report page shows printed text as a block
+        print(textwrap.fill(f"note: {w}", width=100, subsequent_indent="  "))
     return checked
 
 
