@@ -1,0 +1,126 @@
+"""Approximations that make the analyses scale agree with the exact results on small data (issue 14)."""
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from wbcti_analysis import graphs as g
+from wbcti_analysis.graphs.rewiring import batched_swap_chain, pick_chain, swap_chain
+from wbcti_analysis.progress import progress_bar, progress_enabled
+from wbcti_analysis.stats.sequential import side_counts, verdict_settled
+
+SECTORS = ["law_enforcement", "civil_society", "education", "social_welfare"]
+
+
+def _labelled(R, seed, deficit=False):
+    rnd = random.Random(seed)
+    G = nx.Graph()
+    for n in R:
+        G.add_node(f"n{n:03d}", sector=rnd.choice(SECTORS), label=str(n), level="national")
+    G.add_edges_from((f"n{u:03d}", f"n{v:03d}", {"weight": 1.0}) for u, v in R.edges())
+    if deficit:  # rewire law enforcement's outside ties inward
+        le = [n for n, d in G.nodes(data=True) if d["sector"] == "law_enforcement"]
+        for u, v in list(G.edges()):
+            if (G.nodes[u]["sector"] == "law_enforcement") != (G.nodes[v]["sector"] == "law_enforcement"):
+                if rnd.random() < 0.7:
+                    G.remove_edge(u, v)
+        G.add_edges_from((a, b, {"weight": 1.0}) for a in le for b in le if a < b and rnd.random() < 0.3)
+    return G
+
+
+@pytest.mark.parametrize("seed, deficit", [(1, False), (2, False), (3, True)])
+def test_batched_chain_agrees_with_sequential(seed, deficit):
+    G = _labelled(nx.gnm_random_graph(120, 400, seed=seed), seed, deficit)
+    seq = g.sector_tie_test(G, n_draws=400, seed=seed, chain="sequential", early_stop=None).set_index("other_sector")
+    bat = g.sector_tie_test(G, n_draws=400, seed=seed, chain="batched", early_stop=None).set_index("other_sector")
+    assert seq.attrs["chain"] == "sequential" and bat.attrs["chain"] == "batched"
+    for row in seq.index:
+        s, b = seq.loc[row], bat.loc[row]
+        assert s["observed_ties"] == b["observed_ties"]
+        spread = (s["null_high"] - s["null_low"]) / 4 + 0.5  # about one standard deviation of the null
+        assert abs(s["expected_ties"] - b["expected_ties"]) < 0.35 * spread, row
+        assert abs(s["null_low"] - b["null_low"]) <= spread and abs(s["null_high"] - b["null_high"]) <= spread, row
+    assert seq.loc["(all other sectors)", "verdict"] == bat.loc["(all other sectors)", "verdict"]
+    assert (bat.loc["(all other sectors)", "verdict"] == "fewer than chance") == deficit
+
+
+def test_batched_chain_keeps_degrees_and_simple_graph():
+    E = np.array(nx.barabasi_albert_graph(300, 3, seed=4).edges())
+    deg = np.bincount(E.ravel(), minlength=300)
+    moved = 0
+    for d in batched_swap_chain(E, 10, len(E), 5 * len(E), np.random.default_rng(1)):
+        assert (np.bincount(d.ravel(), minlength=300) == deg).all()
+        assert (d[:, 0] != d[:, 1]).all()
+        assert len({(min(u, v), max(u, v)) for u, v in d.tolist()}) == len(E)
+        moved = len({(min(u, v), max(u, v)) for u, v in E.tolist()} - {(min(u, v), max(u, v)) for u, v in d.tolist()})
+    assert moved > len(E) // 2  # well mixed after 15 swaps per tie
+    seq_last = [x.copy() for x in swap_chain(E, 1, 10, 10, np.random.default_rng(1))][-1]
+    assert (np.bincount(seq_last.ravel(), minlength=300) == deg).all()
+
+
+@pytest.mark.parametrize("n_ties, chain, expected", [(200, "auto", "sequential"), (300, "auto", "batched"),
+                                                     (5000, "sequential", "sequential"), (10, "batched", "batched")])
+def test_pick_chain(n_ties, chain, expected):
+    assert pick_chain(chain, n_ties) == expected
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_early_stop_gives_the_full_runs_verdict(seed):
+    G = _labelled(nx.gnm_random_graph(120, 400, seed=seed), seed, deficit=seed % 2 == 1)
+    full = g.sector_tie_test(G, n_draws=1000, seed=seed, early_stop=None)
+    early = g.sector_tie_test(G, n_draws=1000, seed=seed)
+    assert full.attrs["n_draws"] == 1000 and full.attrs["stopped_early"] is False
+    assert early.attrs["n_draws_max"] == 1000
+    assert early.iloc[-1]["verdict"] == full.iloc[-1]["verdict"]
+    if seed % 2 == 1:  # a clear deficit: settled at the second look
+        assert early.attrs["stopped_early"] is True and early.iloc[-1]["n_draws"] == 200
+        assert "stopped early of 1000 once the verdict was settled" in early.attrs["message"]
+        assert early.iloc[-1]["p_fewer"] < 0.01
+    # the first draws are the same draws: the stopped test is a prefix of the full one
+    n = early.attrs["n_draws"]
+    again = g.sector_tie_test(G, n_draws=n, seed=seed, early_stop=None)
+    assert again.iloc[-1]["expected_ties"] == pytest.approx(early.iloc[-1]["expected_ties"])
+    every = g.sector_tie_test(G, n_draws=1000, seed=seed, early_stop="all")
+    assert every.attrs["n_draws"] >= n
+
+
+@pytest.mark.parametrize("kwargs, match", [({"chain": "fast"}, "chain must be one of auto, batched, sequential"),
+                                           ({"early_stop": "yes"}, "early_stop must be 'main', 'all' or None")])
+def test_bad_chain_or_stop(kwargs, match):
+    G = _labelled(nx.gnm_random_graph(30, 60, seed=1), 1)
+    with pytest.raises(ValueError, match=match):
+        g.sector_tie_test(G, n_draws=10, **kwargs)
+
+
+@pytest.mark.parametrize("strict, ties, n, expected", [(0, 0, 135, True), (0, 0, 100, False), (0, 10, 200, False),
+                                                       (40, 5, 200, True), (10, 0, 200, False), (200, 0, 200, True)])
+def test_verdict_settled(strict, ties, n, expected):
+    assert bool(verdict_settled(strict, ties, n, 0.05)) is expected
+
+
+def test_side_counts():
+    null = np.array([[1, 5], [2, 5], [3, 6]])
+    strict, ties = side_counts(null, np.array([2, 5]), "greater")
+    assert strict.tolist() == [1, 1] and ties.tolist() == [1, 2]
+    with pytest.raises(ValueError, match="alternative must be 'less' or 'greater'"):
+        side_counts(null, 1, "both")
+
+
+def test_progress_rules(monkeypatch, capsys):
+    monkeypatch.setenv("WBCTI_PROGRESS", "0")
+    assert progress_enabled() is False and progress_enabled(True) is True
+    monkeypatch.setenv("WBCTI_PROGRESS", "1")
+    assert progress_enabled() is True and progress_enabled(False) is False
+    monkeypatch.delenv("WBCTI_PROGRESS")
+    assert progress_enabled() is False  # pytest's stderr is not a terminal
+    G = _labelled(nx.gnm_random_graph(60, 150, seed=2), 2)
+    g.sector_tie_test(G, n_draws=20, seed=1, progress=True)
+    assert "rewirings" in capsys.readouterr().err
+    g.sector_tie_test(G, n_draws=20, seed=1)
+    assert capsys.readouterr().err == ""
+    with progress_bar(total=2, progress=False) as bar:
+        bar.update(2)
+    assert bar.n == 2
