@@ -124,3 +124,47 @@ def test_progress_rules(monkeypatch, capsys):
     with progress_bar(total=2, progress=False) as bar:
         bar.update(2)
     assert bar.n == 2
+
+
+def _offsets(fig):
+    from matplotlib.collections import PathCollection
+
+    return np.concatenate([c.get_offsets() for c in fig.axes[0].collections if isinstance(c, PathCollection)])
+
+
+def test_drawing_unchanged_below_max_nodes():
+    import matplotlib.pyplot as plt
+
+    from wbcti_analysis import plots_graphs as pg
+
+    G = _labelled(nx.gnm_random_graph(60, 120, seed=3), 3)
+    a = pg.draw_network(G, seed=2)
+    b = pg.draw_network(G, seed=2, max_nodes=None)
+    assert np.allclose(_offsets(a), _offsets(b))
+    assert a.texts[-1].get_text() == b.texts[-1].get_text() and "square" not in a.texts[-1].get_text()
+    plt.close("all")
+
+
+def test_drawing_aggregates_above_max_nodes():
+    import matplotlib.pyplot as plt
+
+    from wbcti_analysis import plots_graphs as pg
+    from wbcti_analysis.plots.graphs import _aggregate
+
+    G = _labelled(nx.barabasi_albert_graph(120, 2, seed=5), 5)
+    nx.set_edge_attributes(G, 2, "count")
+    values = dict(G.degree())
+    H, kept, hidden = _aggregate(G, values, 30)
+    assert len(kept) == 30 - 4 and sum(len(m) for m in hidden.values()) == 120 - 26
+    assert min(values[n] for n in kept) >= max(values[n] for m in hidden.values() for n in m)
+    inside = sum(2 for u, v in G.edges() if u not in kept and v not in kept
+                 and G.nodes[u]["sector"] == G.nodes[v]["sector"])
+    assert sum(d["count"] for _, _, d in H.edges(data=True)) + inside == 2 * G.number_of_edges()
+    assert H.number_of_nodes() == 30
+    fig = pg.draw_network(G, seed=1, max_nodes=30)
+    caption = " ".join(fig.texts[-1].get_text().split())
+    assert "120 actors, more than 30: the top 26 by betweenness are drawn, the other 94 actors" in caption
+    assert len(_offsets(fig)) == 30
+    with pytest.raises(ValueError, match="max_nodes must be an int of at least 20 or None"):
+        pg.draw_network(G, max_nodes=5)
+    plt.close("all")
