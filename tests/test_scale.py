@@ -168,3 +168,24 @@ def test_drawing_aggregates_above_max_nodes():
     with pytest.raises(ValueError, match="max_nodes must be an int of at least 20 or None"):
         pg.draw_network(G, max_nodes=5)
     plt.close("all")
+
+
+def test_sag_solver_agrees_with_lbfgs(bundled_ds):
+    from wbcti_analysis import prevention as pv
+
+    exact = pv.evaluate_tier_classifier(bundled_ds, seed=42, solver="lbfgs")
+    fast = pv.evaluate_tier_classifier(bundled_ds, seed=42, solver="sag")
+    auto = pv.evaluate_tier_classifier(bundled_ds, seed=42)  # 202 coded activities: lbfgs
+    assert auto.macro_f1 == exact.macro_f1
+    agree = (exact.out_of_fold["predicted"].to_numpy() == fast.out_of_fold["predicted"].to_numpy()).mean()
+    assert agree >= 0.97
+    assert abs(exact.macro_f1 - fast.macro_f1) < 0.03
+
+
+@pytest.mark.parametrize("solver, n, expected", [("auto", 999, "lbfgs"), ("auto", 1000, "sag"), ("saga", 5, "saga")])
+def test_solver_choice(solver, n, expected):
+    from wbcti_analysis.prevention.classifier import _solver
+
+    assert _solver(solver, n) == expected
+    with pytest.raises(ValueError, match="solver must be one of auto, lbfgs, sag, saga"):
+        _solver("newton", n)
