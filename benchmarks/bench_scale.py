@@ -144,6 +144,8 @@ def worker(scale: float, repeats: int, draws: int, boot: int, timeout: int) -> l
         out.append({"scale": scale, "notebook": notebook, "step": step, "repeats": len(times),
                     "median_s": statistics.median(times) if times else None,
                     "min_s": min(times) if times else None, "peak_rss_mb": round(_rss_mb(), 1), **extra})
+        print(f"  k={scale:g} {step}: {_fmt(out[-1]['median_s'])} {extra.get('error', '')}", file=sys.stderr,
+              flush=True)
 
     with tempfile.TemporaryDirectory() as tmp:
         pkg = Path(tmp) / "pkg"
@@ -222,7 +224,7 @@ def environment() -> dict:
         except PackageNotFoundError:
             env[pkg] = ""
     try:
-        env["git_commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
+        env["git_commit"] = os.environ.get("WBCTI_GIT_COMMIT") or subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
                                            text=True).stdout.strip()
     except OSError:
         env["git_commit"] = ""
@@ -295,9 +297,8 @@ def main(argv=None) -> int:
         print(f"k={s:g} ...", file=sys.stderr, flush=True)
         cmd = [sys.executable, __file__, "--worker", str(s), "--repeats", str(args.repeats), "--draws",
                str(args.draws), "--bootstrap", str(args.bootstrap), "--timeout", str(args.timeout)]
-        done = subprocess.run(cmd, capture_output=True, text=True)
+        done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)  # the worker's stderr: step by step
         if done.returncode != 0:
-            print(done.stderr[-3000:], file=sys.stderr)
             return 1
         records += json.loads(done.stdout.strip().splitlines()[-1])
     records += floors(args.quick)

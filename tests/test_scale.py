@@ -189,3 +189,21 @@ def test_solver_choice(solver, n, expected):
     assert _solver(solver, n) == expected
     with pytest.raises(ValueError, match="solver must be one of auto, lbfgs, sag, saga"):
         _solver("newton", n)
+
+
+@pytest.mark.parametrize("graph, exact_max, k", [
+    (nx.karate_club_graph(), 1000, 500),                                  # exact
+    (nx.disjoint_union(nx.barabasi_albert_graph(80, 2, seed=1), nx.path_graph(5)), 1000, 500),  # two components
+    (nx.barabasi_albert_graph(300, 3, seed=2), 100, 40),                  # sampled sources
+    (nx.empty_graph(3), 1000, 500),
+])
+def test_sparse_betweenness_equals_networkx(graph, exact_max, k):
+    from wbcti_analysis.graphs.centrality import betweenness_centrality
+
+    graph = nx.relabel_nodes(graph, {n: f"a{n:03d}" for n in graph})
+    fast = betweenness_centrality(graph, seed=7, exact_max=exact_max, k=k)
+    ref = betweenness_centrality(graph, seed=7, exact_max=exact_max, k=k, method="networkx")
+    assert list(fast) == list(ref)
+    assert np.allclose([fast[v] for v in ref], list(ref.values()), rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError, match="method must be 'sparse' or 'networkx'"):
+        betweenness_centrality(graph, method="igraph")
