@@ -207,3 +207,18 @@ def test_sparse_betweenness_equals_networkx(graph, exact_max, k):
     assert np.allclose([fast[v] for v in ref], list(ref.values()), rtol=1e-12, atol=1e-15)
     with pytest.raises(ValueError, match="method must be 'sparse' or 'networkx'"):
         betweenness_centrality(graph, method="igraph")
+
+
+def test_progress_of_bootstrap_withdrawals_and_folds(bundled_ds, capsys):
+    from wbcti_analysis import funding as fd
+    from wbcti_analysis import prevention as pv
+
+    quiet = fd.rank_funders(bundled_ds)
+    assert capsys.readouterr().err == ""
+    shown = fd.rank_funders(bundled_ds, progress=True)
+    assert "withdrawals" in capsys.readouterr().err
+    assert quiet.equals(shown)
+    pv.gap_table(bundled_ds, n_bootstrap=20, progress=True)
+    assert "bootstrap by country" in capsys.readouterr().err
+    pv.evaluate_tier_classifier(bundled_ds, max_folds=2, progress=True)
+    assert "CV folds" in capsys.readouterr().err

@@ -54,7 +54,7 @@ def _graph_stats(g: nx.Graph) -> dict:
             "components": nx.number_connected_components(g), "largest_component": len(_largest(g))}
 
 
-def _single_withdrawals(ds, links: pd.DataFrame, ids: list[str]) -> list[dict]:
+def _single_withdrawals(ds, links: pd.DataFrame, ids: list[str], progress: bool | None = None) -> list[dict]:
     """The figures of ``withdraw(ds, [f], links).summary()`` for every ``f`` of ``ids``, incrementally."""
     from collections import Counter, defaultdict
 
@@ -95,8 +95,10 @@ def _single_withdrawals(ds, links: pd.DataFrame, ids: list[str]) -> list[dict]:
     comp_of = {u: i for i, c in enumerate(comps0) for u in c}
     before = _graph_stats(g0)
     main0 = comps0[0] if comps0 else set()
+    from ..progress import progress_bar
+
     out = []
-    for f in ids:
+    for f in progress_bar(ids, desc="withdrawals", progress=progress):
         lost = set(lost_by.get(f, ()))
         dec: Counter = Counter()
         removed_pairs: Counter = Counter()
@@ -290,7 +292,8 @@ def withdraw(ds, funders: Iterable[str] | str, links: pd.DataFrame | None = None
     return WithdrawalResult(tuple(funders), acts, actors_lost, cut_off, _graph_stats(g0), _graph_stats(g1))
 
 
-def rank_funders(ds, links: pd.DataFrame | None = None, funders: Iterable[str] | None = None) -> pd.DataFrame:
+def rank_funders(ds, links: pd.DataFrame | None = None, funders: Iterable[str] | None = None,
+                 progress: bool | None = None) -> pd.DataFrame:
     """Withdraw each funder alone and rank the funders by the impact, most systemic first.
 
     Parameters
@@ -300,6 +303,9 @@ def rank_funders(ds, links: pd.DataFrame | None = None, funders: Iterable[str] |
         :func:`funder_links` output.
     funders : list of str, optional
         Funders to rank (default every funder with a link in ``ds``).
+    progress : bool, optional
+        Show a progress bar over the funders (default: automatic, see
+        :func:`wbcti_analysis.progress.progress_enabled`; never under papermill).
 
     Returns
     -------
@@ -342,7 +348,7 @@ def rank_funders(ds, links: pd.DataFrame | None = None, funders: Iterable[str] |
     info = table.set_index("funder_id")
     n_acts = len(ds.activities)
     rows = []
-    for f, s in zip(ids, _single_withdrawals(ds, links, ids)):
+    for f, s in zip(ids, _single_withdrawals(ds, links, ids, progress)):
         rows.append({
             "funder_id": f, "name": info.at[f, "name"] if f in info.index else "",
             "actor_type": str(info.at[f, "actor_type"]) if f in info.index else "",
