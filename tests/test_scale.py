@@ -222,3 +222,46 @@ def test_progress_of_bootstrap_withdrawals_and_folds(bundled_ds, capsys):
     assert "bootstrap by country" in capsys.readouterr().err
     pv.evaluate_tier_classifier(bundled_ds, max_folds=2, progress=True)
     assert "CV folds" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_bridging_equals_the_networkx_subset_betweenness(seed):
+    G = _labelled(nx.disjoint_union(nx.barabasi_albert_graph(90, 2, seed=seed), nx.path_graph(6)), seed)
+    res = g.bridging(G, "law_enforcement", "civil_society")
+    grp = nx.get_node_attributes(G, "sector")
+    A = [n for n in G if grp[n] == "law_enforcement"]
+    B = [n for n in G if grp[n] == "civil_society"]
+    pairs = sum(1 for a in A for b in B if nx.has_path(G, a, b))
+    bc = nx.betweenness_centrality_subset(G, sources=A, targets=B, normalized=False)
+    assert res.attrs["connected_pairs"] == pairs
+    assert np.allclose(res["path_share"].to_numpy(), [2 * bc[n] / pairs for n in res.index], atol=1e-12)
+
+
+@pytest.mark.parametrize("which", ["bundled", "synthetic"])
+def test_compare_periods_movers_as_with_full_actor_metrics(which, bundled_ds):
+    import pandas as pd
+
+    from wbcti_analysis.datapackage import load
+    from wbcti_analysis.synth import synthesize
+
+    if which == "bundled":
+        ds = bundled_ds
+    else:
+        import tempfile
+
+        tmp = tempfile.mkdtemp()
+        synthesize(2, seed=3, out=tmp)
+        ds = load(tmp)
+    periods = g.period_graphs(ds, split_years=[2018], start_year=2015)
+    cmp = g.compare_periods(periods, seed=42)
+    # the movers table as it was computed before: from the full actor_metrics of each period
+    Gs = {lab: periods[lab].graph("union") for lab in periods}
+    labels = list(Gs)
+    mv = pd.concat([g.actor_metrics(G, seed=42)[["actor_id", "degree", "betweenness"]].set_index("actor_id")
+                    .add_suffix(f"_{lab}") for lab, G in Gs.items()], axis=1).fillna(0)
+    mv["degree_change"] = mv[f"degree_{labels[-1]}"] - mv[f"degree_{labels[0]}"]
+    mv["betweenness_change"] = mv[f"betweenness_{labels[-1]}"] - mv[f"betweenness_{labels[0]}"]
+    mv = mv.sort_values(["degree_change", "betweenness_change"], ascending=False, key=abs, kind="stable")
+    mv.index.name = "actor_id"
+    pd.testing.assert_frame_equal(cmp["movers"], mv.reset_index())
+    assert set(cmp["ties"]["change"]) <= {"stays", "appears", "vanishes", "only 2015-2017", "only 2018 onwards"}

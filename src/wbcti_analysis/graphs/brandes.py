@@ -14,6 +14,8 @@ References
 ----------
 .. [1] Brandes, U. (2001). A faster algorithm for betweenness centrality. *Journal of
    Mathematical Sociology*, 25(2), 163-177.
+.. [2] Brandes, U. (2008). On variants of shortest-path betweenness centrality and their
+   generic computation. *Social Networks*, 30(2), 136-145.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ __all__ = ["brandes_sums", "rescale", "SOURCE_BLOCK"]
 SOURCE_BLOCK = 64
 
 
-def brandes_sums(G, sources=None, block: int = SOURCE_BLOCK):
+def brandes_sums(G, sources=None, block: int = SOURCE_BLOCK, targets=None):
     """Return ``(nodes, sums)``: Brandes' accumulated dependencies from ``sources`` (default all nodes).
 
     Parameters
@@ -34,6 +36,10 @@ def brandes_sums(G, sources=None, block: int = SOURCE_BLOCK):
         Source nodes of the searches (default: every node, the exact betweenness).
     block : int
         Sources searched together.
+    targets : iterable of nodes, optional
+        Count only the shortest paths ending at these nodes (subset betweenness, Brandes
+        2008, as ``networkx.betweenness_centrality_subset`` before its rescaling);
+        default every node.
 
     Returns
     -------
@@ -64,6 +70,10 @@ def brandes_sums(G, sources=None, block: int = SOURCE_BLOCK):
     A.data[:] = 1.0
     index = {v: i for i, v in enumerate(nodes)}
     src = np.array([index[s] for s in (nodes if sources is None else sources)], dtype=np.int64)
+    ends = np.ones((n, 1))
+    if targets is not None:
+        ends = np.zeros((n, 1))
+        ends[[index[t] for t in targets], 0] = 1.0
     total = np.zeros(n)
     for start in range(0, len(src), block):
         idx = src[start:start + block]
@@ -86,7 +96,7 @@ def brandes_sums(G, sources=None, block: int = SOURCE_BLOCK):
         delta = np.zeros_like(sigma)
         safe = np.where(sigma > 0, sigma, 1.0)
         for d in range(level, 0, -1):
-            coef = np.where(dist == d, (1.0 + delta) / safe, 0.0)
+            coef = np.where(dist == d, (ends + delta) / safe, 0.0)
             back = A @ coef
             delta += np.where(dist == d - 1, sigma * back, 0.0)
         delta[idx, cols] = 0.0
