@@ -201,11 +201,11 @@ def test_sparse_betweenness_equals_networkx(graph, exact_max, k):
     from wbcti_analysis.graphs.centrality import betweenness_centrality
 
     graph = nx.relabel_nodes(graph, {n: f"a{n:03d}" for n in graph})
-    fast = betweenness_centrality(graph, seed=7, exact_max=exact_max, k=k)
+    fast = betweenness_centrality(graph, seed=7, exact_max=exact_max, k=k, method="sparse")
     ref = betweenness_centrality(graph, seed=7, exact_max=exact_max, k=k, method="networkx")
     assert list(fast) == list(ref)
     assert np.allclose([fast[v] for v in ref], list(ref.values()), rtol=1e-12, atol=1e-15)
-    with pytest.raises(ValueError, match="method must be 'sparse' or 'networkx'"):
+    with pytest.raises(ValueError, match="method must be 'auto', 'sparse' or 'networkx'"):
         betweenness_centrality(graph, method="igraph")
 
 
