@@ -265,3 +265,30 @@ def test_compare_periods_movers_as_with_full_actor_metrics(which, bundled_ds):
     mv.index.name = "actor_id"
     pd.testing.assert_frame_equal(cmp["movers"], mv.reset_index())
     assert set(cmp["ties"]["change"]) <= {"stays", "appears", "vanishes", "only 2015-2017", "only 2018 onwards"}
+
+
+@pytest.mark.parametrize("which", ["bundled", "synthetic"])
+def test_rank_funders_sparse_search_equals_python_search(which, bundled_ds, monkeypatch, tmp_path):
+    from wbcti_analysis import funding as fd
+    from wbcti_analysis.datapackage import load
+    from wbcti_analysis.funding import withdrawal
+    from wbcti_analysis.synth import synthesize
+
+    if which == "bundled":
+        ds = bundled_ds
+    else:
+        synthesize(3, seed=5, out=tmp_path)
+        ds = load(tmp_path)
+    links = fd.funder_links(ds)
+    monkeypatch.setattr(withdrawal, "_SPARSE_SEARCH_FROM", 10**9)
+    python = fd.rank_funders(ds, links)
+    monkeypatch.setattr(withdrawal, "_SPARSE_SEARCH_FROM", 0)
+    sparse = fd.rank_funders(ds, links)
+    assert len(python) > 10
+    assert python.equals(sparse)
+    if which == "synthetic":  # and both equal one full withdrawal per funder
+        for f in python["funder_id"].head(5):
+            s = fd.withdraw(ds, [f], links).summary()
+            row = python.set_index("funder_id").loc[f]
+            for key in ("n_cut_off", "largest_component_after", "components_after"):
+                assert row[key] == s[key], (f, key)
