@@ -292,3 +292,21 @@ def test_rank_funders_sparse_search_equals_python_search(which, bundled_ds, monk
             row = python.set_index("funder_id").loc[f]
             for key in ("n_cut_off", "largest_component_after", "components_after"):
                 assert row[key] == s[key], (f, key)
+
+
+def test_classifier_cv_on_a_sample_above_max_cv(tmp_path):
+    from wbcti_analysis import prevention as pv
+    from wbcti_analysis.datapackage import load
+    from wbcti_analysis.synth import synthesize
+
+    synthesize(3, seed=2, out=tmp_path)
+    ds = load(tmp_path)
+    full = pv.evaluate_tier_classifier(ds, seed=1, max_cv=None)
+    same = pv.evaluate_tier_classifier(ds, seed=1, max_cv=10_000)
+    assert same.macro_f1 == full.macro_f1 and same.n_train == full.n_train > 400
+    part = pv.evaluate_tier_classifier(ds, seed=1, max_cv=300)
+    assert part.n_train == 300
+    assert any("stratified random sample of 300" in n for n in part.notes)
+    assert abs(part.macro_f1 - full.macro_f1) < 0.1
+    with pytest.raises(ValueError, match="max_cv must be an int of at least 10 or None"):
+        pv.evaluate_tier_classifier(ds, max_cv=5)
