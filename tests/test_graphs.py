@@ -267,7 +267,7 @@ def _planted(seed=0):
 
 def test_permutation_test_detects_planted_deficit():
     G = _planted()
-    res = g.sector_tie_test(G, n_draws=300, seed=3)
+    res = g.sector_tie_test(G, n_draws=300, seed=3, early_stop=None)  # every draw (the early stop: test_scale.py)
     main = res.set_index("other_sector").loc["(all other sectors)"]
     assert main["observed_ties"] == 2
     assert main["expected_ties"] > 10
@@ -275,7 +275,7 @@ def test_permutation_test_detects_planted_deficit():
     assert main["n_draws"] == 300 and res.attrs["thin"] is False
     assert res.attrs["within_sector_ties"] > 5
     # same seed, same numbers
-    pd.testing.assert_frame_equal(res, g.sector_tie_test(G, n_draws=300, seed=3))
+    pd.testing.assert_frame_equal(res, g.sector_tie_test(G, n_draws=300, seed=3, early_stop=None))
     # a combined row sums its sectors, observed and expected, from the same draws
     both = g.sector_tie_test(G, n_draws=300, seed=3, combined={"front": ["civil_society", "education"]})
     b = both.set_index("other_sector")

@@ -54,7 +54,7 @@ def _graph_stats(g: nx.Graph) -> dict:
             "components": nx.number_connected_components(g), "largest_component": len(_largest(g))}
 
 
-def _single_withdrawals(ds, links: pd.DataFrame, ids: list[str]) -> list[dict]:
+def _single_withdrawals(ds, links: pd.DataFrame, ids: list[str], progress: bool | None = None) -> list[dict]:
     """The figures of ``withdraw(ds, [f], links).summary()`` for every ``f`` of ``ids``, incrementally."""
     from collections import Counter, defaultdict
 
@@ -95,8 +95,11 @@ def _single_withdrawals(ds, links: pd.DataFrame, ids: list[str]) -> list[dict]:
     comp_of = {u: i for i, c in enumerate(comps0) for u in c}
     before = _graph_stats(g0)
     main0 = comps0[0] if comps0 else set()
+    sparse = _SparseSearch(g0)
+    from ..progress import progress_bar
+
     out = []
-    for f in ids:
+    for f in progress_bar(ids, desc="withdrawals", progress=progress):
         lost = set(lost_by.get(f, ()))
         dec: Counter = Counter()
         removed_pairs: Counter = Counter()
@@ -110,19 +113,70 @@ def _single_withdrawals(ds, links: pd.DataFrame, ids: list[str]) -> list[dict]:
                 dec.update((f, v) if f < v else (v, f) for v in members[act] if v != f)
         gone = {u for u, c in removed_pairs.items() if c == n_pairs[u]}
         cut = {e for e, d in dec.items() if d >= g0[e[0]][e[1]]["weight"]}
-        touched = {comp_of[u] for e in dec for u in e} | {comp_of[u] for u in gone}
-        comps1 = [c for i, c in enumerate(comps0) if i not in touched]
-        for i in touched:
-            comps1.extend(_pieces(g0, comps0[i] - gone, cut))
-        main1 = sorted(comps1, key=lambda c: (-len(c), min(c)))[0] if comps1 else set()
+        # a component changes only if it loses an actor or a tie (a tie whose weight only drops stays)
+        touched = {comp_of[e[0]] for e in cut} | {comp_of[u] for u in gone}
+        if sum(len(comps0[i]) for i in touched) > _SPARSE_SEARCH_FROM:
+            n_comps, main1 = sparse.after(gone, cut)
+        else:
+            comps1 = [c for i, c in enumerate(comps0) if i not in touched]
+            for i in touched:
+                comps1.extend(_pieces(g0, comps0[i] - gone, cut))
+            n_comps = len(comps1)
+            main1 = sorted(comps1, key=lambda c: (-len(c), min(c)))[0] if comps1 else set()
         out.append({
             "n_activities_funded": n_funded.get(f, 0), "n_activities_lost": len(lost),
             "n_mechanisms_lost": len(lost & mech_ids), "n_actors_lost": len(actors_lost_by.get(f, set()) - {f}),
             "n_cut_off": len([a for a in main0 - main1 if a != f]),
             "largest_component_before": before["largest_component"], "largest_component_after": len(main1),
-            "components_before": before["components"], "components_after": len(comps1),
+            "components_before": before["components"], "components_after": n_comps,
         })
     return out
+
+
+#: Above this many actors in the changed components, they are searched again with scipy, not in Python.
+_SPARSE_SEARCH_FROM = 2000
+
+
+class _SparseSearch:
+    """Components of the co-participation graph without some actors and ties, with scipy.sparse.csgraph."""
+
+    def __init__(self, g: nx.Graph):
+        import numpy as np
+
+        self.nodes = sorted(g)
+        self.index = {u: i for i, u in enumerate(self.nodes)}
+        edges = [(self.index[u], self.index[v]) for u, v in g.edges()]
+        e = np.array(edges, dtype=np.int64).reshape(-1, 2)
+        self.lo, self.hi = e.min(axis=1), e.max(axis=1)
+        self.n = len(self.nodes)
+        self.keys = self.lo * max(self.n, 1) + self.hi
+
+    def after(self, gone: set, cut: set) -> tuple[int, set]:
+        """``(number of components, largest component)`` without ``gone`` and the ties of ``cut``.
+
+        The largest component is the one :func:`_largest` picks (ties broken by the smallest id).
+        """
+        import numpy as np
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        alive = np.ones(self.n, dtype=bool)
+        alive[[self.index[u] for u in gone]] = False
+        cut_keys = np.array([min(self.index[u], self.index[v]) * max(self.n, 1) + max(self.index[u], self.index[v])
+                             for u, v in cut], dtype=np.int64)
+        keep = alive[self.lo] & alive[self.hi] & ~np.isin(self.keys, cut_keys)
+        m = coo_matrix((np.ones(int(keep.sum())), (self.lo[keep], self.hi[keep])), shape=(self.n, self.n))
+        _, labels = connected_components(m, directed=False)
+        labels = labels[alive]
+        idx = np.flatnonzero(alive)
+        if not len(idx):
+            return 0, set()
+        sizes = np.bincount(labels)
+        first = np.full(len(sizes), self.n)
+        np.minimum.at(first, labels, idx)  # smallest node index = smallest id (nodes are sorted)
+        present = np.flatnonzero(sizes)
+        best = present[np.lexsort((first[present], -sizes[present]))[0]]
+        return len(present), {self.nodes[i] for i in idx[labels == best]}
 
 
 def _pieces(g: nx.Graph, nodes: set, cut: set) -> list[set]:
@@ -290,7 +344,8 @@ def withdraw(ds, funders: Iterable[str] | str, links: pd.DataFrame | None = None
     return WithdrawalResult(tuple(funders), acts, actors_lost, cut_off, _graph_stats(g0), _graph_stats(g1))
 
 
-def rank_funders(ds, links: pd.DataFrame | None = None, funders: Iterable[str] | None = None) -> pd.DataFrame:
+def rank_funders(ds, links: pd.DataFrame | None = None, funders: Iterable[str] | None = None,
+                 progress: bool | None = None) -> pd.DataFrame:
     """Withdraw each funder alone and rank the funders by the impact, most systemic first.
 
     Parameters
@@ -300,6 +355,9 @@ def rank_funders(ds, links: pd.DataFrame | None = None, funders: Iterable[str] |
         :func:`funder_links` output.
     funders : list of str, optional
         Funders to rank (default every funder with a link in ``ds``).
+    progress : bool, optional
+        Show a progress bar over the funders (default: automatic, see
+        :func:`wbcti_analysis.progress.progress_enabled`; never under papermill).
 
     Returns
     -------
@@ -342,7 +400,7 @@ def rank_funders(ds, links: pd.DataFrame | None = None, funders: Iterable[str] |
     info = table.set_index("funder_id")
     n_acts = len(ds.activities)
     rows = []
-    for f, s in zip(ids, _single_withdrawals(ds, links, ids)):
+    for f, s in zip(ids, _single_withdrawals(ds, links, ids, progress)):
         rows.append({
             "funder_id": f, "name": info.at[f, "name"] if f in info.index else "",
             "actor_type": str(info.at[f, "actor_type"]) if f in info.index else "",

@@ -181,13 +181,23 @@ def bridging(G, group_a: str = LAW_ENFORCEMENT, group_b: str = "policy_coordinat
     out["open_pairs"] = [
         sum(1 for a in G[n] if grp[a] == group_a for c in G[n] if grp[c] == group_b and not G.has_edge(a, c))
         for n in nodes]
-    pairs = sum(1 for a in A for b in B if nx.has_path(G, a, b)) if A and B else 0
-    if pairs:
+    pairs = 0
+    if A and B:  # connected pairs: per component, its A actors times its B actors
+        for comp in (nx.connected_components(G) if not G.is_directed() else ()):
+            pairs += sum(1 for n in comp if grp[n] == group_a) * sum(1 for n in comp if grp[n] == group_b)
+        if G.is_directed():
+            pairs = sum(1 for a in A for b in B if nx.has_path(G, a, b))
+    if pairs and not G.is_directed():
+        # Brandes' subset betweenness from A to B with sparse matrix products (.brandes): the
+        # same sums as networkx.betweenness_centrality_subset before it halves them
+        from .brandes import brandes_sums
+
+        order, sums = brandes_sums(G, sources=A, targets=B)
+        share = dict(zip(order, (sums / pairs).tolist()))
+        out["path_share"] = [share[n] for n in nodes]
+    elif pairs:
         bc = nx.betweenness_centrality_subset(G, sources=A, targets=B, normalized=False)
-        # networkx halves subset betweenness on undirected graphs; with disjoint groups each
-        # pair is counted once, so undo it.
-        scale = 1.0 if G.is_directed() else 2.0
-        out["path_share"] = [scale * bc[n] / pairs for n in nodes]
+        out["path_share"] = [bc[n] / pairs for n in nodes]
     out["open_pairs"] = out["open_pairs"].astype(int)
     out["path_rank"] = out["path_share"].rank(ascending=False, method="min").astype(int) if nodes else []
     out.attrs.update({"group_a": group_a, "group_b": group_b, "actors_a": len(A), "actors_b": len(B),

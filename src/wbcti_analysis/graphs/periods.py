@@ -5,7 +5,7 @@ from .build import build_graphs
 from ..params.checking import as_parameter_values, check, restrict
 from ..params.model import ParameterError
 from .core import LAW_ENFORCEMENT, NOTEBOOK, _require
-from .metrics import actor_metrics, graph_summary
+from .metrics import graph_summary
 from .mixing import ei_index
 
 __all__ = ["period_bounds", "period_graphs", "compare_periods"]
@@ -135,8 +135,12 @@ def _presence(items_by_period: dict, key_cols: list[str], labels: list[str]):
         col = f"present_{lab}"
         df[col] = [k in items_by_period[lab] for k in allk]
         flags.append(col)
-    df["change"] = ([_change([bool(r[c]) for c in flags], labels) for _, r in df.iterrows()] if len(df)
-                    else pd.Series(dtype=object))
+    if len(df):
+        patterns = list(zip(*(df[c].tolist() for c in flags)))
+        named = {p: _change(list(p), labels) for p in set(patterns)}  # at most 2^periods patterns
+        df["change"] = [named[p] for p in patterns]
+    else:
+        df["change"] = pd.Series(dtype=object)
     return df
 
 
@@ -154,12 +158,32 @@ def _period_summary(Gs: dict, sector: str):
     return pd.DataFrame(summ).set_index("period")
 
 
+def _degree_betweenness(G, seed: int):
+    """``actor_metrics(G, seed)[["actor_id", "degree", "betweenness"]]``, in its row order, without the rest."""
+    import pandas as pd
+
+    from .brokers import brokerage
+    from .centrality import betweenness_centrality
+    from .core import BROKERAGE_ROLES, canonical
+
+    G = canonical(G)
+    nodes = sorted(G)
+    if not nodes:
+        return pd.DataFrame(columns=["actor_id", "degree", "betweenness"])
+    bt = betweenness_centrality(G, seed=seed)
+    b = brokerage(G, "sector")
+    df = pd.DataFrame({"actor_id": nodes, "degree": [G.degree(n) for n in nodes],
+                       "betweenness": [bt[n] for n in nodes],
+                       "sector_brokerage": b.loc[nodes, list(BROKERAGE_ROLES[1:])].sum(axis=1).to_numpy()})
+    df = df.sort_values(["sector_brokerage", "betweenness", "actor_id"], ascending=[False, False, True])
+    return df.reset_index(drop=True)[["actor_id", "degree", "betweenness"]]
+
+
 def _movers(Gs: dict, seed: int):
     import pandas as pd
 
     labels = list(Gs)
-    movers = [actor_metrics(G, seed=seed)[["actor_id", "degree", "betweenness"]].set_index("actor_id")
-              .add_suffix(f"_{lab}") for lab, G in Gs.items()]
+    movers = [_degree_betweenness(G, seed).set_index("actor_id").add_suffix(f"_{lab}") for lab, G in Gs.items()]
     mv = pd.concat(movers, axis=1).fillna(0) if movers else pd.DataFrame()
     if len(labels) >= 2 and len(mv):
         mv["degree_change"] = mv[f"degree_{labels[-1]}"] - mv[f"degree_{labels[0]}"]

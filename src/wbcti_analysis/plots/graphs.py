@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from .style import empty_figure, finish_figure
 
-__all__ = ["SECTOR_COLOURS", "draw_network", "plot_mixing_heatmap", "plot_sector_test", "plot_period_summary"]
+__all__ = ["SECTOR_COLOURS", "DRAW_MAX_NODES", "draw_network", "plot_mixing_heatmap", "plot_sector_test",
+           "plot_period_summary"]
+
+#: Above this many actors :func:`draw_network` draws the top actors and one aggregate per sector for the rest.
+DRAW_MAX_NODES = 200
+_AGG = "~sector:"  # id prefix of an aggregate node (actor ids start with a letter or digit)
 
 #: One fixed colour per sector (the descriptor's enum), so every figure uses the same ones.
 SECTOR_COLOURS = {
@@ -112,8 +117,49 @@ def _place_labels(fig, ax, items) -> None:
         placed.append(ann.get_window_extent(renderer).expanded(1.12, 1.5))
 
 
+def _aggregate(G, values, max_nodes: int):
+    """Return ``(H, kept, hidden)``: the top actors of ``G`` by ``values`` and one node per sector for the rest.
+
+    ``kept`` are the ``max_nodes - sectors`` actors with the highest values (then degree,
+    then id); every other actor is merged into one node of its sector,
+    with ``actors`` = how many it holds (its id: ``_AGG + sector``, which no actor id can be). A tie between a kept actor and a hidden one
+    becomes a tie to the hidden one's sector node, ties between hidden actors of two
+    sectors a tie between the two sector nodes; ``count`` sums the merged ties' counts
+    (ties inside one sector node are dropped). ``hidden`` maps sector -> actors merged.
+    """
+    import networkx as nx
+
+    deg = dict(G.degree())
+    order = sorted(G, key=lambda n: (-float(values.get(n, 0.0)), -deg[n], str(n)))
+    sectors_all = sorted({G.nodes[n].get("sector", "other") for n in G})
+    n_keep = max(0, max_nodes - len(sectors_all))
+    kept = set(order[:n_keep])
+    hidden: dict = {}
+    for n in order[n_keep:]:
+        hidden.setdefault(G.nodes[n].get("sector", "other"), []).append(n)
+    H = nx.Graph()
+    for n in sorted(kept):
+        H.add_node(n, **G.nodes[n])
+    for s, members in sorted(hidden.items()):
+        H.add_node(_AGG + s, sector=s, label=f"{len(members)} other {s.replace('_', ' ')}", actors=len(members))
+
+    def node(n):
+        return n if n in kept else _AGG + G.nodes[n].get("sector", "other")
+
+    for u, v, d in G.edges(data=True):
+        a, b = node(u), node(v)
+        if a == b:
+            continue
+        c = float(d.get("count", 1))
+        if H.has_edge(a, b):
+            H[a][b]["count"] += c
+        else:
+            H.add_edge(a, b, count=c)
+    return H, kept, hidden
+
+
 def draw_network(G, metrics=None, size_by: str = "betweenness", top_n: int = 10, seed: int = 42,
-                 title: str = "Coordination graph", figsize=(11, 9), ax=None):
+                 title: str = "Coordination graph", figsize=(11, 9), ax=None, max_nodes: int | None = DRAW_MAX_NODES):
     """Draw an actor graph: nodes coloured by sector, sized by a centrality, top actors labelled.
 
     Parameters
@@ -129,6 +175,13 @@ def draw_network(G, metrics=None, size_by: str = "betweenness", top_n: int = 10,
         Seed of ``networkx.spring_layout`` (the same seed gives the same picture).
     ax : matplotlib Axes, optional
         Draw into it (no caption added); None makes a new figure of ``figsize``.
+    max_nodes : int or None, default :data:`DRAW_MAX_NODES` (200)
+        Above this many actors the figure aggregates: the top actors by ``size_by``
+        (then degree) are drawn as themselves, every other actor is merged into one
+        square per sector (its size: the actors it holds; its ties: theirs, summed), and
+        the caption says so. A spring layout of thousands of nodes takes minutes and
+        shows a hairball. ``None`` always draws every actor. At or below ``max_nodes``
+        the figure is the same as without aggregation.
 
     Returns
     -------
@@ -137,7 +190,16 @@ def draw_network(G, metrics=None, size_by: str = "betweenness", top_n: int = 10,
     Raises
     ------
     ValueError
-        ``size_by`` is not a column of the metrics table.
+        ``size_by`` is not a column of the metrics table, or ``max_nodes`` is below 20.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.relabel_nodes(nx.star_graph(40), str)
+    >>> nx.set_node_attributes(G, "civil_society", "sector")
+    >>> fig = draw_network(G, seed=1, max_nodes=20)
+    >>> "the other 22 actors are drawn as 1 square(s)" in fig.texts[-1].get_text()
+    True
     """
     import networkx as nx
     import numpy as np
@@ -152,10 +214,17 @@ def draw_network(G, metrics=None, size_by: str = "betweenness", top_n: int = 10,
         metrics = actor_metrics(G, seed=seed)
     if size_by not in metrics.columns:
         raise ValueError(f"size_by must be a column of the metrics table, got {size_by!r}")
+    if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 20):
+        raise ValueError(f"max_nodes must be an int of at least 20 or None, got {max_nodes!r}")
     val = metrics.set_index("actor_id")[size_by].astype(float).fillna(0.0)
     span = val.max() - val.min()
     scaled = (val - val.min()) / span if span > 0 else val * 0
     sizes = {n: 40 + 900 * float(scaled.get(n, 0.0)) for n in G}
+    n_actors, hidden = G.number_of_nodes(), {}
+    if max_nodes is not None and n_actors > max_nodes:
+        G, _, hidden = _aggregate(G, val, max_nodes)
+        most = max((len(m) for m in hidden.values()), default=1)
+        sizes.update({_AGG + s: 300 + 1500 * np.sqrt(len(m) / most) for s, m in hidden.items()})
     G = canonical(G)
     pos = _layout(G, seed)
     nodes = sorted(G)
@@ -163,10 +232,18 @@ def draw_network(G, metrics=None, size_by: str = "betweenness", top_n: int = 10,
     widths = [0.4 + 0.6 * np.log1p(float(d.get("count", 1))) for _, _, d in G.edges(data=True)]
     nx.draw_networkx_edges(G, pos, ax=ax, width=widths, alpha=0.25, edge_color="#555555")
     colours = [SECTOR_COLOURS.get(G.nodes[n].get("sector", "other"), "#dddddd") for n in nodes]
-    nx.draw_networkx_nodes(G, pos, nodelist=nodes, node_size=[sizes[n] for n in nodes], node_color=colours,
-                           edgecolors="white", linewidths=0.8, ax=ax)
+    shape = ["s" if n.startswith(_AGG) else "o" for n in map(str, nodes)]
+    for marker in sorted(set(shape)):
+        sel = [n for n, m in zip(nodes, shape) if m == marker]
+        nx.draw_networkx_nodes(G, pos, nodelist=sel, node_size=[sizes[n] for n in sel], node_shape=marker,
+                               node_color=[c for c, m in zip(colours, shape) if m == marker],
+                               edgecolors="white" if marker == "o" else "#333333", linewidths=0.8, ax=ax)
     top = (metrics.sort_values([size_by, "degree", "actor_id"], ascending=[False, False, True])
            .head(max(int(top_n), 0))["actor_id"].tolist())
+    for n in nodes:
+        if str(n).startswith(_AGG):
+            ax.text(*pos[n], str(G.nodes[n]["actors"]), ha="center", va="center", fontsize=7, zorder=4)
+    top = [n for n in top if n in pos]
     _place_labels(fig, ax, [(G.nodes[n].get("label", n), pos[n]) for n in top])
     present = sorted({G.nodes[n].get("sector", "other") for n in nodes})
     handles = [Line2D([0], [0], marker="o", linestyle="", markersize=8, markerfacecolor=SECTOR_COLOURS.get(s, "#ddd"),
@@ -177,9 +254,14 @@ def draw_network(G, metrics=None, size_by: str = "betweenness", top_n: int = 10,
     ax.set_axis_off()
     if own:
         n_small = nx.number_connected_components(G) - 1
+        n_hidden = sum(len(m) for m in hidden.values())
         finish_figure(fig, f"Node size: {size_by.replace('_', ' ')}; labels: top {len(top)} actors by it; "
                            f"edge width: shared activities + stated relations (log); spring layout, seed {seed}"
-                           + (f"; the {n_small} smaller component(s) sit below the largest." if n_small else "."))
+                           + (f"; the {n_small} smaller component(s) sit below the largest" if n_small else "")
+                           + (f". {n_actors} actors, more than {max_nodes}: the top {n_actors - n_hidden} by "
+                              f"{size_by.replace('_', ' ')} are drawn, the other {n_hidden} actors are drawn as "
+                              f"{len(hidden)} square(s), one per sector, sized by (and marked with) the actors "
+                              f"they hold, their ties summed." if hidden else "."))
     return fig
 
 

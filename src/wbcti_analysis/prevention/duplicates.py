@@ -78,6 +78,13 @@ def _min_text(wts: dict[str, float], threshold: float) -> float:
     return (threshold - context) / wts["text"]
 
 
+#: Memory (MB) of one block of the radius search's dense distances (scikit-learn's default is 1024: at
+#: 24,000 activities the search then peaked at 2.9 GB; the result is the same).
+_WORKING_MEMORY_MB = 128
+#: Rows of the similarity product computed at a time.
+_ROW_BLOCK = 2000
+
+
 def _neighbour_pairs(texts: list[str], wts: dict[str, float], threshold: float):
     """Candidate pairs ``(i, j)``, ``i < j``, and their text similarity, by a radius search.
 
@@ -97,17 +104,27 @@ def _neighbour_pairs(texts: list[str], wts: dict[str, float], threshold: float):
     if x is None:  # no vocabulary: every text similarity is 0 < t_min
         return np.zeros((0, 2), dtype=int), np.zeros(0)
     radius = 1.0 - t_min + 1e-9 + 1e-12 / wts["text"]
+    from sklearn import config_context
+
     nn = NearestNeighbors(radius=radius, metric="cosine", algorithm="brute").fit(x)
-    found = nn.radius_neighbors(x, return_distance=False)
+    with config_context(working_memory=_WORKING_MEMORY_MB):  # dense distance blocks of at most this size
+        found = nn.radius_neighbors(x, return_distance=False)
     pairs = np.array(sorted({(i, int(j)) for i, js in enumerate(found) for j in js if i < j}), dtype=int)
     if len(pairs) == 0:
         return np.zeros((0, 2), dtype=int), np.zeros(0)
     # the same sparse product as cosine_similarity (normalised rows times their transpose), restricted
     # to the rows that have candidates, so each pair's similarity is bit-for-bit the all-pairs value
+    # (in blocks of rows: each row's products are computed alike, so the values do not change)
     xn = normalize(x)
-    rows, pos = np.unique(pairs[:, 0], return_inverse=True)
-    sub = (xn[rows] @ xn.T).tocsr()
-    text = np.asarray(sub[pos, pairs[:, 1]]).ravel().astype(float)
+    xt = xn.T.tocsc()
+    text = np.zeros(len(pairs))
+    rows_all = np.unique(pairs[:, 0])
+    for start in range(0, len(rows_all), _ROW_BLOCK):
+        rows = rows_all[start:start + _ROW_BLOCK]
+        sel = np.flatnonzero(np.isin(pairs[:, 0], rows))
+        pos = np.searchsorted(rows, pairs[sel, 0])
+        sub = (xn[rows] @ xt).tocsr()
+        text[sel] = np.asarray(sub[pos, pairs[sel, 1]]).ravel().astype(float)
     return pairs, text
 
 

@@ -81,7 +81,7 @@ def _gap_of_resamples(resamples: np.ndarray) -> np.ndarray:
 
 def gap_table(ds, rule: str = "fractional", split_year: int = 2018, countries: Iterable[str] | None = None,
               n_bootstrap: int = 1000, seed: int = 42, ci: float = 0.95, min_n: int = MIN_N,
-              period_by: str = "date") -> pd.DataFrame:
+              period_by: str = "date", progress: bool | None = None) -> pd.DataFrame:
     """Return the gap index per country and period with a bootstrap confidence interval.
 
     Groups: every country (the ``countries`` given, else every country in the data, plus
@@ -116,6 +116,9 @@ def gap_table(ds, rule: str = "fractional", split_year: int = 2018, countries: I
         ``"source"`` uses the source document (``source_id``) as the period instead of
         the dates: the WBCTi report stands for 2015-2017, the RAN paper for about
         2022-2023, which also places the many undated activities.
+    progress : bool, optional
+        Show a progress bar over the countries (default: automatic, see
+        :func:`wbcti_analysis.progress.progress_enabled`; never under papermill).
 
     Returns
     -------
@@ -168,8 +171,10 @@ def gap_table(ds, rule: str = "fractional", split_year: int = 2018, countries: I
     else:
         seen = {c for t in _activity_frame(ds, split_year, None)["sel_countries"] for c in t}
         country_list = sorted(seen - {"none"}) + (["none"] if "none" in seen else [])
+    from ..progress import progress_bar
+
     rows = []
-    for country in ["all"] + country_list:
+    for country in progress_bar(["all"] + country_list, desc="bootstrap by country", progress=progress):
         sub_c = af if country == "all" else af[af["sel_countries"].map(lambda t, c=country: c in t).astype(bool)]
         for period in periods:
             sub = sub_c if period == "all" else sub_c[sub_c["period"] == period]
