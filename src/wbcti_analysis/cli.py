@@ -315,6 +315,7 @@ def _cmd_quality(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(format_report(rep, limit=args.limit))
+    return 0
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
