@@ -80,7 +80,7 @@ def synthesize(scale: float, seed: int = 0, out=None, amounts: bool = False, tem
     --------
     >>> tables = synthesize(0.2, seed=1)
     >>> len(tables["activities"]), len(tables["actors"])
-    (49, 33)
+    (48, 32)
     >>> bool(tables["participations"]["source_id"].str.startswith("synth-src-").all())
     True
     """

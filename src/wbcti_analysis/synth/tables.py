@@ -164,3 +164,6 @@ def make_generic(st: State, table: str) -> None:
     df = st.base(table)
     pk = st.t.primary_key(table)
     st.finish(table, df, [f"{table.replace('_', '-')}-{i + 1:06d}" for i in range(len(df))] if pk else [])
+    keys = st.t.resources[table]["schema"].get("primaryKey")
+    if isinstance(keys, list) and len(keys) > 1 and table in st.frames:  # a composite key: copies would repeat it
+        st.frames[table] = st.frames[table].drop_duplicates(subset=keys).reset_index(drop=True)
