@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from conftest import FIXTURE_DIR, ROOT, TEST_NOTEBOOKS_DIR
+from conftest import BUNDLED_DIR, FIXTURE_DIR, ROOT, TEST_NOTEBOOKS_DIR
 from wbcti_analysis.cli import main
 from wbcti_analysis.findings import Finding, findings_html
 from wbcti_analysis.report import render_index
@@ -331,8 +331,10 @@ def test_pages_of_the_test_collection(tmp_path, monkeypatch):
 _CONTENT = ("<pre> line", "missing-value word", "Python repr")
 
 
-def test_pages_of_the_collection_on_the_fixture_package(tmp_path):
-    run_dir, m = wbcti("run", "--data", FIXTURE_DIR, "--output", tmp_path, "--jobs", "2", "-q")
+@pytest.mark.parametrize("data", [FIXTURE_DIR, BUNDLED_DIR], ids=["fixture", "bundled"])
+def test_pages_of_the_collection_on_the_fixture_package(tmp_path, data):
+    """The index and every notebook page, on the fixture and on the bundled package."""
+    run_dir, m = wbcti("run", "--data", data, "--output", tmp_path, "--jobs", "2", "-q")
     assert [nb["status"] for nb in m["notebooks"]] == ["ok"] * len(m["notebooks"]) == ["ok"] * 4
     problems = _check_run(run_dir, m)
     assert "index.html" not in problems
