@@ -113,6 +113,22 @@ def make_package(tmp_path):
     return factory
 
 
+# ----------------------------------------------------------------------------- run-folder helpers
+def run_dirs(output: Path) -> list[Path]:
+    """The run folders under a reports folder (not the ``latest`` link), oldest first."""
+    return sorted(d for d in output.iterdir() if d.is_dir() and not d.is_symlink())
+
+
+def manifest_of(run_dir: Path) -> dict:
+    """A run folder's ``manifest.json``."""
+    return json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def by_stem(manifest: dict) -> dict:
+    """A manifest's notebook entries by stem."""
+    return {nb["stem"]: nb for nb in manifest["notebooks"]}
+
+
 # ----------------------------------------------------------------------------- the `slow` marker
 _KERNEL_WORDS = ("execute_notebook", 'wbcti("run"', "wbcti('run'", "papermill", "run_collection", "runner.run(")
 _KERNEL_FIXTURES = {"two_runs"}

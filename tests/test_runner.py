@@ -19,7 +19,7 @@ import pytest
 
 import wbcti_analysis
 
-from conftest import BUNDLED_DIR, FIXTURE_DIR, TEST_NOTEBOOKS_DIR
+from conftest import BUNDLED_DIR, FIXTURE_DIR, TEST_NOTEBOOKS_DIR, by_stem, manifest_of, run_dirs
 from wbcti_analysis import runner
 from wbcti_analysis.cli import main
 from wbcti_analysis.datapackage import data_hash
@@ -40,18 +40,6 @@ def _bundled_is_fixture(monkeypatch):
 
 def wbcti(*args: object) -> int:
     return main([str(a) for a in args])
-
-
-def run_dirs(output: Path) -> list[Path]:
-    return sorted(d for d in output.iterdir() if d.is_dir() and not d.is_symlink())
-
-
-def manifest_of(run_dir: Path) -> dict:
-    return json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
-
-
-def by_stem(manifest: dict) -> dict:
-    return {nb["stem"]: nb for nb in manifest["notebooks"]}
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import FIXTURE_DIR, NOTEBOOKS_DIR, TEST_NOTEBOOKS_DIR
+from conftest import FIXTURE_DIR, NOTEBOOKS_DIR, TEST_NOTEBOOKS_DIR, by_stem, manifest_of, run_dirs
 from wbcti_analysis.cli import main
 from wbcti_analysis.run import RunRefused, plan_run
 from wbcti_analysis.run import dist, progress
@@ -28,18 +27,6 @@ def _bundled_is_fixture(monkeypatch):
 
 def wbcti(*args: object) -> int:
     return main([str(a) for a in args])
-
-
-def run_dirs(output: Path) -> list[Path]:
-    return sorted(d for d in output.iterdir() if d.is_dir() and not d.is_symlink())
-
-
-def manifest_of(run_dir: Path) -> dict:
-    return json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
-
-
-def by_stem(manifest: dict) -> dict:
-    return {nb["stem"]: nb for nb in manifest["notebooks"]}
 
 
 # ----------------------------------------------------------------------------- default jobs
