@@ -261,21 +261,22 @@ def activity_funding(ds, links: pd.DataFrame | None = None, currency: str | None
     acts = ds.activities[["activity_id", "title", "activity_type"]].copy()
     acts["activity_type"] = acts["activity_type"].astype(object)
     lk = links.assign(_amt=_amounts(links, cur))
-    uniq = lk.drop_duplicates(["activity_id", "funder_id"])
-    g = uniq.groupby("activity_id")
+    uniq = lk.drop_duplicates(["activity_id", "funder_id"]).sort_values(["activity_id", "funder_id"], kind="stable")
+    external = (uniq["origin"] == "external").to_numpy()
+    by_activity = uniq["activity_id"].to_numpy()
+    inherited = pd.Series((uniq["link_source"] == "inherited").to_numpy(), index=by_activity)
     per = pd.DataFrame({
-        "n_funders": g["funder_id"].size(),
-        "n_external": g["origin"].apply(lambda s: int((s == "external").sum())),
-        "funders": g["funder_id"].apply(lambda s: ";".join(sorted(s))),
-        "external_funders": uniq[uniq["origin"] == "external"].groupby("activity_id")["funder_id"].apply(
-            lambda s: ";".join(sorted(s))),
-        "funded_via": g["link_source"].apply(lambda s: "inherited" if (s == "inherited").all() else "own"),
+        "n_funders": uniq.groupby("activity_id")["funder_id"].size(),
+        "n_external": pd.Series(external.astype(int), index=by_activity).groupby(level=0).sum(),
+        "funders": uniq.groupby("activity_id")["funder_id"].agg(";".join),
+        "external_funders": uniq[external].groupby("activity_id")["funder_id"].agg(";".join),
+        "funded_via": inherited.groupby(level=0).all().map({True: "inherited", False: "own"}),
     })
     ga = lk.groupby("activity_id")
     per["amount_total"] = ga["_amt"].sum(min_count=1)
     per["amount_external"] = lk[lk["origin"] == "external"].groupby("activity_id")["_amt"].sum(min_count=1)
     per["amount_domestic"] = lk[lk["origin"] == "domestic"].groupby("activity_id")["_amt"].sum(min_count=1)
-    per["n_amount_rows"] = ga["_amt"].apply(lambda s: int(s.notna().sum()))
+    per["n_amount_rows"] = ga["_amt"].count()
     out = acts.merge(per, left_on="activity_id", right_index=True, how="left")
     for c in ("n_funders", "n_external", "n_amount_rows"):
         out[c] = out[c].fillna(0).astype(int)
