@@ -13,16 +13,6 @@ from .core import BROKERAGE_ROLES, LAW_ENFORCEMENT, _groups
 __all__ = ["brokerage", "bridging"]
 
 
-def _role_counts(M, g: int):
-    """The five role counts of a broker in group ``g`` from its k x k open-path matrix."""
-    total = M.sum()
-    coord = M[g, g]
-    gate = M[:, g].sum() - coord
-    rep = M[g, :].sum() - coord
-    cons = M.trace() - coord
-    return [coord, gate, rep, cons, total - coord - gate - rep - cons]
-
-
 def brokerage(G, attr: str):
     """Gould-Fernandez brokerage role counts of every node, groups given by node ``attr``.
 
@@ -59,8 +49,10 @@ def brokerage(G, attr: str):
 
     Notes
     -----
-    O(sum over nodes of in-degree x out-degree) with numpy on dense blocks: fine for the
-    few hundred actors of the data.
+    Vectorised with numpy (:func:`_role_table`): every pair of a broker's predecessor and
+    successor by group, less the pairs closed by a tie, counted on the graph's triangles
+    (:mod:`.triangles`); O(ties + two-paths of the degree-ordered graph), a few seconds
+    at 130,000 ties. The counts are exact.
 
     References
     ----------
@@ -85,34 +77,75 @@ def brokerage(G, attr: str):
     cols = list(BROKERAGE_ROLES)
     if not nodes:
         return pd.DataFrame(columns=cols + ["total"], dtype=int)
-    D = G if G.is_directed() else G.to_directed()
-    idx = {n: i for i, n in enumerate(nodes)}
     n = len(nodes)
-    A = np.zeros((n, n), dtype=bool)
-    for u, v in D.edges():
-        if u != v:
-            A[idx[u], idx[v]] = True
+    src, dst = _directed_edges(G, nodes)
     groups = _groups(G, attr)
     gvals = sorted(set(groups.values()))
-    gi = np.array([gvals.index(groups[x]) for x in nodes])
-    onehot = np.zeros((n, len(gvals)))
-    onehot[np.arange(n), gi] = 1.0
-    open_ = ~A
-    np.fill_diagonal(open_, False)
-    out = np.zeros((n, 5), dtype=np.int64)
-    for b in range(n):
-        pred = np.flatnonzero(A[:, b])
-        succ = np.flatnonzero(A[b, :])
-        pred = pred[pred != b]
-        succ = succ[succ != b]
-        if len(pred) == 0 or len(succ) == 0:
-            continue
-        sub = open_[np.ix_(pred, succ)].astype(float)
-        M = onehot[pred].T @ sub @ onehot[succ]  # k x k: open paths by (group of a, group of c)
-        out[b] = np.rint(_role_counts(M, gi[b])).astype(np.int64)
+    gi = np.array([gvals.index(groups[x]) for x in nodes], dtype=np.int64)
+    k = len(gvals)
+    out = _role_table(src, dst, gi, n, k, symmetric=not G.is_directed())
     df = pd.DataFrame(out, index=pd.Index(nodes, name="actor_id"), columns=cols)
     df["total"] = df[cols].sum(axis=1)
     return df
+
+
+def _directed_edges(G, nodes):
+    """Directed ties ``src -> dst`` as node positions in ``nodes``, without self-loops or repeats
+    (an undirected tie gives both directions)."""
+    import numpy as np
+
+    idx = {x: i for i, x in enumerate(nodes)}
+    pairs = np.array([(idx[a], idx[b]) for a, b in G.edges() if a != b], dtype=np.int64).reshape(-1, 2)
+    if not G.is_directed():
+        pairs = np.concatenate([pairs, pairs[:, ::-1]])
+    keys = np.unique(pairs[:, 0] * len(nodes) + pairs[:, 1])
+    return keys // len(nodes), keys % len(nodes)
+
+
+def _role_table(src, dst, gi, n: int, k: int, symmetric: bool = False):
+    """``(n, 5)`` int64 role counts (the order of ``BROKERAGE_ROLES``) from directed ties and group codes.
+
+    For a broker ``b`` with predecessors counted by group ``P`` and successors ``S``, the
+    open two-paths by (group of ``a``, group of ``c``) are ``M = P S' - diag(R) - C``: all
+    pairs, less the pairs ``a = c`` (``R``: reciprocated partners by group) and the closed
+    ones (``C``: ``a -> c`` exists), which lie on triangles (:func:`.triangles.triangles`).
+    The five roles need only sums of ``M``'s rows, column, diagonal and cell at ``b``'s
+    group, so ``C`` is accumulated into those five sums per broker. O(m + two-paths of the
+    degree-ordered graph) with numpy. ``symmetric``: every tie goes both ways (an
+    undirected graph), so every order of a triangle is a closed two-path.
+    """
+    import numpy as np
+
+    from .triangles import has_edges, triangles
+
+    keys = src * n + dst  # sorted (from np.unique)
+    P = np.bincount(dst * k + gi[src], minlength=n * k).reshape(n, k)  # predecessors of each node by group
+    S = np.bincount(src * k + gi[dst], minlength=n * k).reshape(n, k)  # successors by group
+    back = has_edges(keys, dst, src, n)
+    R = np.bincount(dst[back] * k + gi[src[back]], minlength=n * k).reshape(n, k)
+    # closed two-paths a -> b -> c with a -> c, over the six orders of each triangle's corners
+    c_all, c_gg, c_col, c_row, c_diag = (np.zeros(n, dtype=np.int64) for _ in range(5))
+    x, y, z = triangles(src, dst, n)
+    for b, a, c in ((x, y, z), (x, z, y), (y, x, z), (y, z, x), (z, x, y), (z, y, x)):
+        if not symmetric:
+            on = has_edges(keys, a, b, n) & has_edges(keys, b, c, n) & has_edges(keys, a, c, n)
+            b, a, c = b[on], a[on], c[on]
+        ga, gc = gi[a], gi[c]
+        gb = gi[b]
+        c_all += np.bincount(b, minlength=n)
+        c_gg += np.bincount(b[(ga == gb) & (gc == gb)], minlength=n)
+        c_col += np.bincount(b[gc == gb], minlength=n)
+        c_row += np.bincount(b[ga == gb], minlength=n)
+        c_diag += np.bincount(b[ga == gc], minlength=n)
+    rows = np.arange(n)
+    Pg, Sg, Rg = P[rows, gi], S[rows, gi], R[rows, gi]
+    Pt, St, Rt = P.sum(axis=1), S.sum(axis=1), R.sum(axis=1)
+    total = Pt * St - Rt - c_all
+    coord = Pg * Sg - Rg - c_gg
+    gate = Pt * Sg - Rg - c_col - coord
+    rep = Pg * St - Rg - c_row - coord
+    cons = (P * S).sum(axis=1) - Rt - c_diag - coord
+    return np.column_stack([coord, gate, rep, cons, total - coord - gate - rep - cons]).astype(np.int64)
 
 
 def bridging(G, group_a: str = LAW_ENFORCEMENT, group_b: str = "policy_coordination", attr: str = "sector"):
