@@ -30,6 +30,8 @@ CHAINS = ("auto", "batched", "sequential")
 BATCHED_MIN_TIES = 300
 #: Swaps per batch of :func:`batched_swap_chain`, as a share of the edges.
 BATCH_FRACTION = 0.25
+#: Bits of the int64 into which a batch packs a tie's key and its position (sorted search above).
+_PACK_BITS = 63
 
 
 def pick_chain(chain: str, n_ties: int) -> str:
@@ -123,7 +125,7 @@ def batched_swap_chain(edges, n_draws, thin, burn_in, rng, batch_fraction: float
     b = max(1, int(m * batch_fraction)) if m >= 2 else 0
     b = min(b, m // 2)
     tag_bits = (2 * b + 1).bit_length()
-    packed = (N * N).bit_length() + tag_bits <= 63
+    packed = (N * N).bit_length() + tag_bits <= _PACK_BITS
 
     def existing_and_duplicates(q):
         """Which of the 2b proposed ties ``q`` exist, and a function marking the proposed twice."""
