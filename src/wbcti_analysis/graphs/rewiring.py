@@ -127,23 +127,44 @@ def batched_swap_chain(edges, n_draws, thin, burn_in, rng, batch_fraction: float
     tag_bits = (2 * b + 1).bit_length()
     packed = (N * N).bit_length() + tag_bits <= _PACK_BITS
 
-    def existing_and_duplicates(q):
-        """Which of the 2b proposed ties ``q`` exist, and a function marking the proposed twice."""
-        if not packed:  # keys too large to carry a tag: sorted search (the cost grows with m log m per batch)
-            skeys = np.sort(keys)
-            pos = np.minimum(np.searchsorted(skeys, q), m - 1)
-            return skeys[pos] == q, None
-        # one sort of the existing keys (tag 0) and the proposed ones (tag = position + 1), packed in one
-        # int64: equal keys end up together, an existing one first; O(m) passes after numpy's (SIMD) sort
-        xs = np.sort(np.concatenate([keys << tag_bits, (q << tag_bits) | np.arange(1, len(q) + 1)]))
-        ks, tag = xs >> tag_bits, xs & ((1 << tag_bits) - 1)
-        start = np.ones(len(xs), dtype=bool)
-        start[1:] = ks[1:] != ks[:-1]
-        group = np.cumsum(start) - 1  # equal keys form a group; it starts with the existing tie if any
+    def refuse_sorted_search(ka, kb, ok):
+        """Refuse (in ``ok``) swaps proposing an existing tie or a tie another accepted swap proposes:
+        sorted search of the keys and a stable argsort of the candidates (O(m log m) with cache misses)."""
+        skeys = np.sort(keys)
+        q = np.concatenate([ka, kb])
+        pos = np.minimum(np.searchsorted(skeys, q), m - 1)
+        exists = skeys[pos] == q
+        ok &= ~exists[:b] & ~exists[b:]
+        idx = np.flatnonzero(ok)
+        cand = np.concatenate([ka[idx], kb[idx]])
+        order = np.argsort(cand, kind="stable")
+        same = cand[order[1:]] == cand[order[:-1]]
+        dup = np.zeros(len(cand), dtype=bool)
+        dup[order[1:][same]] = True
+        dup[order[:-1][same]] = True
+        ok[idx[dup[:len(idx)] | dup[len(idx):]]] = False
+
+    def refuse_packed(ka, kb, ok):
+        """The same refusals from one sort of the existing keys (tag 0) and the proposed ones (tag =
+        position + 1) packed in one int64 (numpy's SIMD sort); equal keys end up side by side, and
+        only those few runs are looked at, so the rest is two O(m) passes."""
+        xs = np.sort(np.concatenate([keys << tag_bits, (np.concatenate([ka, kb]) << tag_bits)
+                                     | np.arange(1, 2 * b + 1)]))
+        ks = xs >> tag_bits
+        later = np.flatnonzero(ks[1:] == ks[:-1]) + 1  # second, third ... entry of a run of equal keys
+        if len(later) == 0:
+            return
+        at = np.union1d(later - 1, later)  # every entry of those runs, in sorted order
+        run_of = np.cumsum(np.concatenate([[True], ks[at][1:] != ks[at][:-1]])) - 1
+        tag = xs[at] & ((1 << tag_bits) - 1)
         proposed = tag > 0
-        exists = np.empty(len(q), dtype=bool)
-        exists[tag[proposed] - 1] = (tag[start] == 0)[group[proposed]]
-        return exists, (ks[proposed], tag[proposed] - 1)
+        swap = (tag - 1) % b
+        existing = np.zeros(run_of[-1] + 1, dtype=bool)
+        existing[run_of[~proposed]] = True
+        ok[swap[proposed & existing[run_of]]] = False  # proposes a tie that exists
+        valid = proposed & ok[swap]
+        twice = np.bincount(run_of[valid], minlength=len(existing)) >= 2
+        ok[swap[valid & twice[run_of]]] = False  # the same new tie proposed by two accepted swaps
 
     def batch():
         perm = rng.permutation(m)
@@ -154,24 +175,7 @@ def batched_swap_chain(edges, n_draws, thin, burn_in, rng, batch_fraction: float
         y = np.where(flip, E[j, 0], E[j, 1])
         ka, kb = key(u, x), key(v, y)
         ok = (u != x) & (v != y) & (ka != kb)
-        exists, sorted_proposed = existing_and_duplicates(np.concatenate([ka, kb]))
-        ok &= ~exists[:b] & ~exists[b:]
-        if sorted_proposed is not None:  # a new tie proposed by two accepted swaps: both refused
-            sk, pos = sorted_proposed
-            keep = ok[pos % b]
-            sk, swap = sk[keep], pos[keep] % b
-            same = sk[1:] == sk[:-1]
-            ok[swap[1:][same]] = False
-            ok[swap[:-1][same]] = False
-        else:
-            idx = np.flatnonzero(ok)
-            cand = np.concatenate([ka[idx], kb[idx]])
-            order = np.argsort(cand, kind="stable")
-            same = cand[order[1:]] == cand[order[:-1]]
-            dup = np.zeros(len(cand), dtype=bool)
-            dup[order[1:][same]] = True
-            dup[order[:-1][same]] = True
-            ok[idx[dup[:len(idx)] | dup[len(idx):]]] = False
+        (refuse_packed if packed else refuse_sorted_search)(ka, kb, ok)
         ii, jj = i[ok], j[ok]
         E[ii, 1] = x[ok]
         E[jj, 0], E[jj, 1] = v[ok], y[ok]
