@@ -154,7 +154,8 @@ def batched_swap_chain(edges, n_draws, thin, burn_in, rng, batch_fraction: float
         later = np.flatnonzero(ks[1:] == ks[:-1]) + 1  # second, third ... entry of a run of equal keys
         if len(later) == 0:
             return
-        at = np.union1d(later - 1, later)  # every entry of those runs, in sorted order
+        at = np.sort(np.concatenate([later - 1, later]))  # every entry of those runs, in sorted order
+        at = at[np.concatenate([[True], at[1:] != at[:-1]])]
         run_of = np.cumsum(np.concatenate([[True], ks[at][1:] != ks[at][:-1]])) - 1
         tag = xs[at] & ((1 << tag_bits) - 1)
         proposed = tag > 0
