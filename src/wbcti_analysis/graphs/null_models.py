@@ -284,8 +284,9 @@ def sector_tie_test(G, sector: str = LAW_ENFORCEMENT, n_draws: int = 1000, seed:
     which keeps the rejection rate on null data near ``alpha`` (the classic
     ``(1 + #at least as extreme) / (1 + n_draws)`` rejected at about 1 % at 5 %). Cost:
     about ``(10 + n_draws) x ties`` swap attempts: ~1 s per million one at a time
-    (``chain="sequential"``), ~50 times less batched; with a clear verdict the early stop
-    makes 200 draws instead of 1000.
+    (``chain="sequential"``), ~50 times less batched (a few O(ties) numpy passes and one
+    sort per batch: about 40-70 ms per draw at 130,000 ties on a busy 2-core machine);
+    with a clear verdict the early stop makes 200 draws instead of 1000.
 
     References
     ----------
