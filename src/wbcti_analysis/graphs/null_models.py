@@ -95,25 +95,33 @@ def _thin_result(reason, groups, edges_list, sector, others, combined, attrs):
     return out
 
 
-def _null_distribution(G, edges_list, groups, cats, weight, n_draws, seed, chain="auto", stop=None,
-                       progress=None):
-    """Observed and rewired tie counts / weights from ``cats[0]`` to every group.
-
-    Returns ``obs_t, obs_w`` (length k) and ``null_t, null_w`` (draws made x k). ``stop``
-    (a function of ``null_t`` so far) is asked every :data:`EARLY_STOP_EVERY` draws from
-    :data:`EARLY_STOP_MIN_DRAWS` on whether to stop.
-    """
+def _encode(G, edges_list, groups, cats, weight):
+    """``(g, E, W)``: group codes of the sorted nodes (``cats`` order), the ties as node positions and
+    their weights (missing -> 1), in ``edges_list`` order."""
     import numpy as np
-
-    from ..progress import progress_bar
 
     cidx = {c: i for i, c in enumerate(cats)}
     nodes = sorted(G)
     nidx = {n: i for i, n in enumerate(nodes)}
     g = np.array([cidx[groups[n]] for n in nodes])
-    E = np.array([(nidx[u], nidx[v]) for u, v in edges_list], dtype=np.int64)
+    E = np.array([(nidx[u], nidx[v]) for u, v in edges_list], dtype=np.int64).reshape(-1, 2)
     W = np.array([float(G[u][v].get(weight, 1.0)) for u, v in edges_list])
-    k = len(cats)
+    return g, E, W
+
+
+def _null_distribution(encoded, k, n_draws, seed, chain="auto", stop=None, progress=None):
+    """Observed and rewired tie counts / weights from group 0 to each of the ``k`` groups.
+
+    ``encoded``: :func:`_encode`'s ``(g, E, W)``. Returns ``obs_t, obs_w`` (length k) and
+    ``null_t, null_w`` (draws made x k). ``stop`` (a function of ``null_t`` so far) is
+    asked every :data:`EARLY_STOP_EVERY` draws from :data:`EARLY_STOP_MIN_DRAWS` on
+    whether to stop.
+    """
+    import numpy as np
+
+    from ..progress import progress_bar
+
+    g, E, W = encoded
     obs_t, obs_w = _pair_stats(E, W, g, k)
     rng = np.random.default_rng(int(seed))
     m = len(E)
@@ -335,11 +343,12 @@ def sector_tie_test(G, sector: str = LAW_ENFORCEMENT, n_draws: int = 1000, seed:
     import pandas as pd
 
     cats = [sector] + others
+    encoded = _encode(G, edges_list, groups, cats, weight)
     stop = None
     if early_stop is not None:
-        observed = _null_distribution(G, edges_list, groups, cats, weight, 0, seed)[0]
+        observed = _pair_stats(encoded[1], encoded[2], encoded[0], len(cats))[0]
         stop = _settled_rule(cats, groups, combined, observed, alpha, min_actors, early_stop)
-    stats = _null_distribution(G, edges_list, groups, cats, weight, n_draws, seed, chain, stop, progress)
+    stats = _null_distribution(encoded, len(cats), n_draws, seed, chain, stop, progress)
     made = len(stats[2])
     attrs.update(n_draws=made, stopped_early=made < n_draws)
     rows = [_result_row(*r, alpha=alpha, min_actors=min_actors, n_draws=made)
