@@ -47,7 +47,7 @@ _EXPORTS = {
     "centrality": ["effective_size", "eigenvector_centrality", "betweenness_centrality", "BETWEENNESS_EXACT_MAX",
                    "BETWEENNESS_SAMPLE"],
     "metrics": ["actor_metrics", "graph_summary", "communities"],
-    "brokers": ["brokerage", "bridging"],
+    "brokers": ["brokerage", "bridging", "BRIDGING_MAX_SOURCES"],
     "mixing": ["mixing_matrix", "ei_index", "node_ei_index"],
     "null_models": ["sector_tie_test", "sector_tie_test_by_country"],
     "periods": ["period_bounds", "period_graphs", "compare_periods"],

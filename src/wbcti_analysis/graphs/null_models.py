@@ -38,16 +38,13 @@ def _pair_stats(edges, weights, g, k, focus=0):
 
     gu = g[edges[:, 0]]
     gv = g[edges[:, 1]]
-    ties = np.zeros(k)
-    wsum = np.zeros(k)
     a = gu == focus
-    b = gv == focus
-    # a tie focus-focus counts once for the focus group itself
-    np.add.at(ties, gv[a], 1)
-    np.add.at(wsum, gv[a], weights[a])
-    sel = b & ~a
-    np.add.at(ties, gu[sel], 1)
-    np.add.at(wsum, gu[sel], weights[sel])
+    sel = (gv == focus) & ~a
+    # a tie focus-focus counts once for the focus group itself; one bincount over both sides adds the
+    # weights in the same order as two passes of np.add.at (same floating-point sums), in O(m)
+    other = np.concatenate([gv[a], gu[sel]])
+    ties = np.bincount(other, minlength=k).astype(float)
+    wsum = np.bincount(other, weights=np.concatenate([weights[a], weights[sel]]), minlength=k)
     return ties, wsum
 
 
@@ -98,25 +95,33 @@ def _thin_result(reason, groups, edges_list, sector, others, combined, attrs):
     return out
 
 
-def _null_distribution(G, edges_list, groups, cats, weight, n_draws, seed, chain="auto", stop=None,
-                       progress=None):
-    """Observed and rewired tie counts / weights from ``cats[0]`` to every group.
-
-    Returns ``obs_t, obs_w`` (length k) and ``null_t, null_w`` (draws made x k). ``stop``
-    (a function of ``null_t`` so far) is asked every :data:`EARLY_STOP_EVERY` draws from
-    :data:`EARLY_STOP_MIN_DRAWS` on whether to stop.
-    """
+def _encode(G, edges_list, groups, cats, weight):
+    """``(g, E, W)``: group codes of the sorted nodes (``cats`` order), the ties as node positions and
+    their weights (missing -> 1), in ``edges_list`` order."""
     import numpy as np
-
-    from ..progress import progress_bar
 
     cidx = {c: i for i, c in enumerate(cats)}
     nodes = sorted(G)
     nidx = {n: i for i, n in enumerate(nodes)}
     g = np.array([cidx[groups[n]] for n in nodes])
-    E = np.array([(nidx[u], nidx[v]) for u, v in edges_list], dtype=np.int64)
+    E = np.array([(nidx[u], nidx[v]) for u, v in edges_list], dtype=np.int64).reshape(-1, 2)
     W = np.array([float(G[u][v].get(weight, 1.0)) for u, v in edges_list])
-    k = len(cats)
+    return g, E, W
+
+
+def _null_distribution(encoded, k, n_draws, seed, chain="auto", stop=None, progress=None):
+    """Observed and rewired tie counts / weights from group 0 to each of the ``k`` groups.
+
+    ``encoded``: :func:`_encode`'s ``(g, E, W)``. Returns ``obs_t, obs_w`` (length k) and
+    ``null_t, null_w`` (draws made x k). ``stop`` (a function of ``null_t`` so far) is
+    asked every :data:`EARLY_STOP_EVERY` draws from :data:`EARLY_STOP_MIN_DRAWS` on
+    whether to stop.
+    """
+    import numpy as np
+
+    from ..progress import progress_bar
+
+    g, E, W = encoded
     obs_t, obs_w = _pair_stats(E, W, g, k)
     rng = np.random.default_rng(int(seed))
     m = len(E)
@@ -287,8 +292,9 @@ def sector_tie_test(G, sector: str = LAW_ENFORCEMENT, n_draws: int = 1000, seed:
     which keeps the rejection rate on null data near ``alpha`` (the classic
     ``(1 + #at least as extreme) / (1 + n_draws)`` rejected at about 1 % at 5 %). Cost:
     about ``(10 + n_draws) x ties`` swap attempts: ~1 s per million one at a time
-    (``chain="sequential"``), ~50 times less batched; with a clear verdict the early stop
-    makes 200 draws instead of 1000.
+    (``chain="sequential"``), ~50 times less batched (a few O(ties) numpy passes and one
+    sort per batch: about 40-70 ms per draw at 130,000 ties on a busy 2-core machine);
+    with a clear verdict the early stop makes 200 draws instead of 1000.
 
     References
     ----------
@@ -337,11 +343,12 @@ def sector_tie_test(G, sector: str = LAW_ENFORCEMENT, n_draws: int = 1000, seed:
     import pandas as pd
 
     cats = [sector] + others
+    encoded = _encode(G, edges_list, groups, cats, weight)
     stop = None
     if early_stop is not None:
-        observed = _null_distribution(G, edges_list, groups, cats, weight, 0, seed)[0]
+        observed = _pair_stats(encoded[1], encoded[2], encoded[0], len(cats))[0]
         stop = _settled_rule(cats, groups, combined, observed, alpha, min_actors, early_stop)
-    stats = _null_distribution(G, edges_list, groups, cats, weight, n_draws, seed, chain, stop, progress)
+    stats = _null_distribution(encoded, len(cats), n_draws, seed, chain, stop, progress)
     made = len(stats[2])
     attrs.update(n_draws=made, stopped_early=made < n_draws)
     rows = [_result_row(*r, alpha=alpha, min_actors=min_actors, n_draws=made)
