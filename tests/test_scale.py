@@ -5,6 +5,7 @@ import random
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from wbcti_analysis import graphs as g
@@ -345,3 +346,31 @@ def test_classifier_cv_on_a_sample_above_max_cv(tmp_path):
     assert abs(part.macro_f1 - full.macro_f1) < 0.1
     with pytest.raises(ValueError, match="max_cv must be an int of at least 10 or None"):
         pv.evaluate_tier_classifier(ds, max_cv=5)
+
+
+@pytest.mark.parametrize("threshold, block", [(0.5, None), (0.45, 50), (0.6, 7)])
+def test_blocked_duplicate_search_equals_all_pairs(threshold, block, bundled_ds, monkeypatch):
+    """The per-country blocked similarity search gives the all-pairs result exactly (bundled package)."""
+    from wbcti_analysis import prevention as pv
+    from wbcti_analysis.prevention import duplicates
+
+    if block is not None:  # many small blocks: the same pairs and the same values
+        monkeypatch.setattr(duplicates, "_BLOCK_ENTRIES", block)
+    fast = pv.find_duplicates(bundled_ds, threshold=threshold, method="neighbours")
+    slow = pv.find_duplicates(bundled_ds, threshold=threshold, method="all_pairs")
+    assert len(fast) > 0
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+def test_duplicate_search_on_a_synthetic_package(tmp_path):
+    """On a synthetic package (texts reused across activities) the search equals all pairs too."""
+    from wbcti_analysis import prevention as pv
+    from wbcti_analysis.datapackage import load
+    from wbcti_analysis.synth import synthesize
+
+    synthesize(2, seed=3, out=tmp_path)
+    ds = load(tmp_path)
+    fast = pv.find_duplicates(ds, threshold=0.5, method="neighbours")
+    slow = pv.find_duplicates(ds, threshold=0.5, method="all_pairs")
+    assert len(fast) > 10
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
