@@ -374,3 +374,32 @@ def test_duplicate_search_on_a_synthetic_package(tmp_path):
     slow = pv.find_duplicates(ds, threshold=0.5, method="all_pairs")
     assert len(fast) > 10
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_cluster_mechanisms_equals_scipy_on_the_reindexed_matrix(seed):
+    """Positions instead of pandas reindexing: the same linkage as scipy on the sorted, symmetrised matrix."""
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    from wbcti_analysis import mechanisms as M
+    from wbcti_analysis.mechanisms.distances import Distances
+
+    rng = np.random.default_rng(seed)
+    n = 40
+    d = rng.random((n, n))
+    d[rng.random((n, n)) < 0.1] = np.nan
+    d[5, :] = d[:, 5] = np.nan  # one mechanism without any distance: excluded
+    np.fill_diagonal(d, 0.0)
+    ids = [f"m{i:02d}" for i in rng.permutation(n)]
+    dist = pd.DataFrame(d, index=ids, columns=ids)
+    cl = M.cluster_mechanisms(Distances(dist, dist.notna().astype(int), "jaccard"), threshold=0.5)
+    assert cl.excluded == [ids[5]]
+    labels = sorted(set(ids) - {ids[5]})
+    sub = np.nan_to_num(dist.loc[labels, labels].to_numpy(copy=True), nan=1.0)
+    np.fill_diagonal(sub, 0.0)
+    expected = linkage(squareform((sub + sub.T) / 2, checks=False), method="average")
+    assert cl.labels == labels
+    assert np.array_equal(cl.linkage, expected)
+    n_nan = int(np.isnan(dist.loc[labels, labels].to_numpy()[np.triu_indices(n - 1, 1)]).sum())
+    assert f"{n_nan} pair(s) have no distance" in cl.notes[-1]
