@@ -5,6 +5,7 @@ import random
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from wbcti_analysis import graphs as g
@@ -268,30 +269,65 @@ def test_compare_periods_movers_as_with_full_actor_metrics(which, bundled_ds):
 
 
 @pytest.mark.parametrize("which", ["bundled", "synthetic"])
-def test_rank_funders_sparse_search_equals_python_search(which, bundled_ds, monkeypatch, tmp_path):
+def test_rank_funders_sparse_search_equals_python_search(which, bundled_ds, tmp_path):
+    """The offline component search of rank_funders equals one full withdraw() per funder, for every funder."""
     from wbcti_analysis import funding as fd
     from wbcti_analysis.datapackage import load
-    from wbcti_analysis.funding import withdrawal
     from wbcti_analysis.synth import synthesize
 
     if which == "bundled":
         ds = bundled_ds
     else:
-        synthesize(3, seed=5, out=tmp_path)
+        synthesize(2, seed=5, out=tmp_path)
         ds = load(tmp_path)
     links = fd.funder_links(ds)
-    monkeypatch.setattr(withdrawal, "_SPARSE_SEARCH_FROM", 10**9)
-    python = fd.rank_funders(ds, links)
-    monkeypatch.setattr(withdrawal, "_SPARSE_SEARCH_FROM", 0)
-    sparse = fd.rank_funders(ds, links)
-    assert len(python) > 10
-    assert python.equals(sparse)
-    if which == "synthetic":  # and both equal one full withdrawal per funder
-        for f in python["funder_id"].head(5):
-            s = fd.withdraw(ds, [f], links).summary()
-            row = python.set_index("funder_id").loc[f]
-            for key in ("n_cut_off", "largest_component_after", "components_after"):
-                assert row[key] == s[key], (f, key)
+    ranked = fd.rank_funders(ds, links).set_index("funder_id")
+    assert len(ranked) > 10
+    keys = ("n_activities_funded", "n_activities_lost", "n_mechanisms_lost", "n_actors_lost", "n_cut_off",
+            "largest_component_before", "largest_component_after", "components_before", "components_after")
+    from wbcti_analysis.funding.withdrawal import _coparticipation_graph, withdraw
+
+    withdrawal_graph = _coparticipation_graph(ds.participations)
+    changed = 0
+    for f in ranked.index:
+        s = withdraw(ds, [f], links, _graph_before=withdrawal_graph).summary()
+        assert {k: int(ranked.at[f, k]) for k in keys} == {k: s[k] for k in keys}, f
+        changed += s["components_after"] != s["components_before"]
+    assert changed > 0  # some withdrawals do split the graph
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_components_after_deletions_equal_networkx(seed):
+    """The offline divide-and-conquer search equals networkx on each query's graph (random graphs)."""
+    from wbcti_analysis.funding._components import _components_after
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(8, 40))
+    G = nx.gnm_random_graph(n, int(rng.integers(n // 2, 2 * n)), seed=seed)
+    G.add_nodes_from(range(n))
+    edges = sorted(tuple(sorted(e)) for e in G.edges())
+    eu, ev = np.array([e[0] for e in edges]), np.array([e[1] for e in edges])
+    n_q = int(rng.integers(1, 12))
+    cut, gone = [], []
+    for q in range(n_q):
+        dropped = {u for u in range(n) if rng.random() < 0.1}
+        gone += [(u, q) for u in sorted(dropped)]
+        cut += [(i, q) for i, (u, v) in enumerate(edges) if u in dropped or v in dropped or rng.random() < 0.3]
+    marked = rng.random(n) < 0.5
+    probe = rng.integers(-1, n, n_q)
+    ce, cq = (np.array(x, dtype=np.int64) for x in zip(*cut)) if cut else (np.zeros(0, int),) * 2
+    gn, gq = (np.array(x, dtype=np.int64) for x in zip(*gone)) if gone else (np.zeros(0, int),) * 2
+    got = _components_after(n, eu, ev, ce, cq, n_q, gn, gq, marked, probe)
+    for q in range(n_q):
+        H = G.copy()
+        H.remove_edges_from(edges[i] for i, qq in cut if qq == q)
+        H.remove_nodes_from(u for u, qq in gone if qq == q)
+        comps = sorted(nx.connected_components(H), key=lambda c: (-len(c), min(c)))
+        main = comps[0] if comps else set()
+        assert got["components"][q] == len(comps)
+        assert got["largest"][q] == len(main)
+        assert got["marked_in_largest"][q] == sum(bool(marked[u]) for u in main)
+        assert got["probe_in_largest"][q] == (int(probe[q]) in main)
 
 
 def test_classifier_cv_on_a_sample_above_max_cv(tmp_path):
@@ -310,3 +346,60 @@ def test_classifier_cv_on_a_sample_above_max_cv(tmp_path):
     assert abs(part.macro_f1 - full.macro_f1) < 0.1
     with pytest.raises(ValueError, match="max_cv must be an int of at least 10 or None"):
         pv.evaluate_tier_classifier(ds, max_cv=5)
+
+
+@pytest.mark.parametrize("threshold, block", [(0.5, None), (0.45, 50), (0.6, 7)])
+def test_blocked_duplicate_search_equals_all_pairs(threshold, block, bundled_ds, monkeypatch):
+    """The per-country blocked similarity search gives the all-pairs result exactly (bundled package)."""
+    from wbcti_analysis import prevention as pv
+    from wbcti_analysis.prevention import duplicates
+
+    if block is not None:  # many small blocks: the same pairs and the same values
+        monkeypatch.setattr(duplicates, "_BLOCK_ENTRIES", block)
+    fast = pv.find_duplicates(bundled_ds, threshold=threshold, method="neighbours")
+    slow = pv.find_duplicates(bundled_ds, threshold=threshold, method="all_pairs")
+    assert len(fast) > 0
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+def test_duplicate_search_on_a_synthetic_package(tmp_path):
+    """On a synthetic package (texts reused across activities) the search equals all pairs too."""
+    from wbcti_analysis import prevention as pv
+    from wbcti_analysis.datapackage import load
+    from wbcti_analysis.synth import synthesize
+
+    synthesize(2, seed=3, out=tmp_path)
+    ds = load(tmp_path)
+    fast = pv.find_duplicates(ds, threshold=0.5, method="neighbours")
+    slow = pv.find_duplicates(ds, threshold=0.5, method="all_pairs")
+    assert len(fast) > 10
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_cluster_mechanisms_equals_scipy_on_the_reindexed_matrix(seed):
+    """Positions instead of pandas reindexing: the same linkage as scipy on the sorted, symmetrised matrix."""
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    from wbcti_analysis import mechanisms as M
+    from wbcti_analysis.mechanisms.distances import Distances
+
+    rng = np.random.default_rng(seed)
+    n = 40
+    d = rng.random((n, n))
+    d[rng.random((n, n)) < 0.1] = np.nan
+    d[5, :] = d[:, 5] = np.nan  # one mechanism without any distance: excluded
+    np.fill_diagonal(d, 0.0)
+    ids = [f"m{i:02d}" for i in rng.permutation(n)]
+    dist = pd.DataFrame(d, index=ids, columns=ids)
+    cl = M.cluster_mechanisms(Distances(dist, dist.notna().astype(int), "jaccard"), threshold=0.5)
+    assert cl.excluded == [ids[5]]
+    labels = sorted(set(ids) - {ids[5]})
+    sub = np.nan_to_num(dist.loc[labels, labels].to_numpy(copy=True), nan=1.0)
+    np.fill_diagonal(sub, 0.0)
+    expected = linkage(squareform((sub + sub.T) / 2, checks=False), method="average")
+    assert cl.labels == labels
+    assert np.array_equal(cl.linkage, expected)
+    n_nan = int(np.isnan(dist.loc[labels, labels].to_numpy()[np.triu_indices(n - 1, 1)]).sum())
+    assert f"{n_nan} pair(s) have no distance" in cl.notes[-1]

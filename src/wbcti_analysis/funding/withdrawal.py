@@ -58,6 +58,8 @@ def _single_withdrawals(ds, links: pd.DataFrame, ids: list[str], progress: bool 
     """The figures of ``withdraw(ds, [f], links).summary()`` for every ``f`` of ``ids``, incrementally."""
     from collections import Counter, defaultdict
 
+    from ._components import _cliques, _components, _components_after, _largest_label
+
     uniq = links.drop_duplicates(["activity_id", "funder_id"])
     funders_of: dict[str, set] = defaultdict(set)
     for act, f in zip(uniq["activity_id"], uniq["funder_id"]):
@@ -70,11 +72,6 @@ def _single_withdrawals(ds, links: pd.DataFrame, ids: list[str], progress: bool 
     mech_ids = set(ds.mechanisms["mechanism_id"]) if "mechanisms" in ds.tables else set()
     part = ds.participations
     pairs = part[["actor_id", "activity_id"]].drop_duplicates()
-    members: dict[str, list] = defaultdict(list)
-    n_pairs: Counter = Counter()
-    for actor, act in zip(pairs["actor_id"], pairs["activity_id"]):
-        members[act].append(actor)
-        n_pairs[actor] += 1
     # actors lost: every funded activity of the actor has the same only funder
     only_funder: dict[str, set] = defaultdict(set)
     for actor, act in zip(pairs["actor_id"], pairs["activity_id"]):
@@ -84,118 +81,69 @@ def _single_withdrawals(ds, links: pd.DataFrame, ids: list[str], progress: bool 
     for actor, fs in only_funder.items():
         if len(fs) == 1 and None not in fs:
             actors_lost_by[next(iter(fs))].add(actor)
-    # activities where an actor's only role is funder: its tie there goes when it withdraws
-    roles = part.assign(_funder=part["role"].astype(str) == "funder").groupby(["actor_id", "activity_id"])["_funder"]
-    funder_only: dict[str, list] = defaultdict(list)
-    for (actor, act), only in roles.all().items():
-        if only:
-            funder_only[actor].append(act)
-    g0 = _coparticipation_graph(part)
-    comps0 = sorted(nx.connected_components(g0), key=lambda c: (-len(c), min(c)))
-    comp_of = {u: i for i, c in enumerate(comps0) for u in c}
-    before = _graph_stats(g0)
-    main0 = comps0[0] if comps0 else set()
-    sparse = _SparseSearch(g0)
+    # the graph: actors (sorted ids) tied once per shared activity
+    nodes = pd.Index(sorted(set(pairs["actor_id"])))
+    acts = pd.Index(sorted(set(pairs["activity_id"])))
+    n, n_act = len(nodes), len(acts)
+    pa = nodes.get_indexer(pairs["actor_id"]).astype(np.int64)
+    pt = acts.get_indexer(pairs["activity_id"]).astype(np.int64)
+    # (actor, activity) pairs where the actor's only role is funder: its ties there go when it withdraws
+    nonfunder = part[part["role"].astype(str) != "funder"]
+    nf_keys = np.unique(nodes.get_indexer(nonfunder["actor_id"]).astype(np.int64) * n_act
+                        + acts.get_indexer(nonfunder["activity_id"]).astype(np.int64))
+    funder_only = ~np.isin(pa * n_act + pt, nf_keys)
+    queries = list(dict.fromkeys(ids))
+    qpos = {f: i for i, f in enumerate(queries)}
+    # per activity the query that loses it (its only funder), per pair the query of a funder-only actor
+    sole_q = np.array([qpos.get(sole.get(a), -1) for a in acts], dtype=np.int64)
+    actor_q = np.array([qpos.get(a, -1) for a in nodes], dtype=np.int64)
+    pq = np.where(funder_only, actor_q[pa], -1)
+    lq = sole_q[pt]
+    pq = np.where(pq == lq, -1, pq)  # an activity the funder loses goes whole
+    i, j = _cliques(pa, pt)
+    ekeys, einv, weight = np.unique(pa[i] * n + pa[j], return_inverse=True, return_counts=True)
+    eu, ev = ekeys // max(n, 1), ekeys % max(n, 1)
+    # a tie is cut when a query removes every activity it rests on
+    e_rows = np.r_[einv, einv, einv]
+    q_rows = np.r_[lq[i], pq[i], pq[j]]
+    ok = q_rows >= 0
+    dk, dec = np.unique(e_rows[ok] * max(len(queries), 1) + q_rows[ok], return_counts=True)
+    d_edge, d_query = dk // max(len(queries), 1), dk % max(len(queries), 1)
+    cut = dec == weight[d_edge]
+    # an actor is gone when a query removes every pair it has
+    n_pairs = np.bincount(pa, minlength=n)
+    g_rows, gq = np.r_[pa, pa], np.r_[lq, pq]
+    ok = gq >= 0
+    gk, removed = np.unique(g_rows[ok] * max(len(queries), 1) + gq[ok], return_counts=True)
+    g_node, g_query = gk // max(len(queries), 1), gk % max(len(queries), 1)
+    gone = removed == n_pairs[g_node]
+    if n:
+        best, sizes, _ = _largest_label(labels := _components(n, eu, ev))
+        main0 = labels == best
+        before = {"actors": n, "ties": len(eu), "components": len(sizes), "largest_component": int(sizes[best])}
+    else:
+        main0 = np.zeros(0, dtype=bool)
+        before = {"actors": 0, "ties": 0, "components": 0, "largest_component": 0}
+    probe = nodes.get_indexer(queries).astype(np.int64)
+    after = _components_after(n, eu, ev, d_edge[cut], d_query[cut], len(queries), g_node[gone], g_query[gone],
+                              main0, probe)
+    n_main0 = int(main0.sum())
     from ..progress import progress_bar
 
     out = []
     for f in progress_bar(ids, desc="withdrawals", progress=progress):
+        q = qpos[f]
         lost = set(lost_by.get(f, ()))
-        dec: Counter = Counter()
-        removed_pairs: Counter = Counter()
-        for act in lost:
-            m = members.get(act, [])
-            removed_pairs.update(m)
-            dec.update((u, v) if u < v else (v, u) for i, u in enumerate(m) for v in m[i + 1:])
-        for act in funder_only.get(f, ()):
-            if act not in lost:
-                removed_pairs[f] += 1
-                dec.update((f, v) if f < v else (v, f) for v in members[act] if v != f)
-        gone = {u for u, c in removed_pairs.items() if c == n_pairs[u]}
-        cut = {e for e, d in dec.items() if d >= g0[e[0]][e[1]]["weight"]}
-        # a component changes only if it loses an actor or a tie (a tie whose weight only drops stays)
-        touched = {comp_of[e[0]] for e in cut} | {comp_of[u] for u in gone}
-        if sum(len(comps0[i]) for i in touched) > _SPARSE_SEARCH_FROM:
-            n_comps, main1 = sparse.after(gone, cut)
-        else:
-            comps1 = [c for i, c in enumerate(comps0) if i not in touched]
-            for i in touched:
-                comps1.extend(_pieces(g0, comps0[i] - gone, cut))
-            n_comps = len(comps1)
-            main1 = sorted(comps1, key=lambda c: (-len(c), min(c)))[0] if comps1 else set()
+        in_main0 = probe[q] >= 0 and bool(main0[probe[q]])
         out.append({
             "n_activities_funded": n_funded.get(f, 0), "n_activities_lost": len(lost),
             "n_mechanisms_lost": len(lost & mech_ids), "n_actors_lost": len(actors_lost_by.get(f, set()) - {f}),
-            "n_cut_off": len([a for a in main0 - main1 if a != f]),
-            "largest_component_before": before["largest_component"], "largest_component_after": len(main1),
-            "components_before": before["components"], "components_after": n_comps,
+            "n_cut_off": n_main0 - int(after["marked_in_largest"][q])
+            - int(in_main0 and not after["probe_in_largest"][q]),
+            "largest_component_before": before["largest_component"],
+            "largest_component_after": int(after["largest"][q]),
+            "components_before": before["components"], "components_after": int(after["components"][q]),
         })
-    return out
-
-
-#: Above this many actors in the changed components, they are searched again with scipy, not in Python.
-_SPARSE_SEARCH_FROM = 2000
-
-
-class _SparseSearch:
-    """Components of the co-participation graph without some actors and ties, with scipy.sparse.csgraph."""
-
-    def __init__(self, g: nx.Graph):
-        import numpy as np
-
-        self.nodes = sorted(g)
-        self.index = {u: i for i, u in enumerate(self.nodes)}
-        edges = [(self.index[u], self.index[v]) for u, v in g.edges()]
-        e = np.array(edges, dtype=np.int64).reshape(-1, 2)
-        self.lo, self.hi = e.min(axis=1), e.max(axis=1)
-        self.n = len(self.nodes)
-        self.keys = self.lo * max(self.n, 1) + self.hi
-
-    def after(self, gone: set, cut: set) -> tuple[int, set]:
-        """``(number of components, largest component)`` without ``gone`` and the ties of ``cut``.
-
-        The largest component is the one :func:`_largest` picks (ties broken by the smallest id).
-        """
-        import numpy as np
-        from scipy.sparse import coo_matrix
-        from scipy.sparse.csgraph import connected_components
-
-        alive = np.ones(self.n, dtype=bool)
-        alive[[self.index[u] for u in gone]] = False
-        cut_keys = np.array([min(self.index[u], self.index[v]) * max(self.n, 1) + max(self.index[u], self.index[v])
-                             for u, v in cut], dtype=np.int64)
-        keep = alive[self.lo] & alive[self.hi] & ~np.isin(self.keys, cut_keys)
-        m = coo_matrix((np.ones(int(keep.sum())), (self.lo[keep], self.hi[keep])), shape=(self.n, self.n))
-        _, labels = connected_components(m, directed=False)
-        labels = labels[alive]
-        idx = np.flatnonzero(alive)
-        if not len(idx):
-            return 0, set()
-        sizes = np.bincount(labels)
-        first = np.full(len(sizes), self.n)
-        np.minimum.at(first, labels, idx)  # smallest node index = smallest id (nodes are sorted)
-        present = np.flatnonzero(sizes)
-        best = present[np.lexsort((first[present], -sizes[present]))[0]]
-        return len(present), {self.nodes[i] for i in idx[labels == best]}
-
-
-def _pieces(g: nx.Graph, nodes: set, cut: set) -> list[set]:
-    """Connected components of ``g`` restricted to ``nodes``, without the edges of ``cut`` ((u, v), u < v)."""
-    seen: set = set()
-    out = []
-    for start in sorted(nodes):
-        if start in seen:
-            continue
-        comp, stack = {start}, [start]
-        seen.add(start)
-        while stack:
-            u = stack.pop()
-            for v in g[u]:
-                if v in nodes and v not in seen and ((u, v) if u < v else (v, u)) not in cut:
-                    seen.add(v)
-                    comp.add(v)
-                    stack.append(v)
-        out.append(comp)
     return out
 
 
@@ -377,11 +325,15 @@ def rank_funders(ds, links: pd.DataFrame | None = None, funders: Iterable[str] |
     Each row equals ``withdraw(ds, [funder], links).summary()``, but the funders are not
     withdrawn one full rebuild at a time: one pass over the links finds, for every
     activity, its only funder (if it has one) and, for every actor, whether all its funded
-    activities share one only funder; the graph after each withdrawal is the graph before
-    with the lost activities' ties taken off, and only the components those ties touch
-    are searched again. Cost: O(L + P + sum of k^2 over the lost activities + the size
-    of the touched components) per funder, for L links and P participations, instead of
-    rebuilding the tables and the projection for every funder.
+    activities share one only funder. The ties of the coordination graph are expanded
+    once (one row per pair of actors and shared activity, with numpy); a withdrawal cuts
+    the ties all of whose shared activities it removes and drops the actors all of whose
+    participations it removes. The components after every withdrawal are then found at
+    once by the offline divide-and-conquer over the withdrawals with a union-find that
+    can undo its unions (see :mod:`wbcti_analysis.funding._components`): exact, in
+    O(T + D log F log A) for T ties, D (tie, funder) cuts, F funders and A actors, where
+    searching the changed components again for every funder cost O(F x T) (the k^2
+    growth of issue 14).
 
     Examples
     --------

@@ -90,7 +90,8 @@ def cluster_mechanisms(distances: Distances, threshold: float = 0.5) -> Clusteri
     -----
     UPGMA [1]_: the distance between two groups is the mean of the distances between
     their members; computed by ``scipy.cluster.hierarchy.linkage(method="average")`` [2]_.
-    Time O(n^2) for n mechanisms.
+    Time and memory O(n^2) for n mechanisms: the n(n-1)/2 distances are the input, and scipy's
+    average linkage (nearest-neighbour chain) is O(n^2) on them.
 
     References
     ----------
@@ -119,17 +120,22 @@ def cluster_mechanisms(distances: Distances, threshold: float = 0.5) -> Clusteri
     threshold = require_arguments("04-referral-mechanisms", {"cluster_threshold": threshold}).values[
         "cluster_threshold"]
     dist = distances.distance
-    ids = sorted(dist.index)
-    dist = dist.loc[ids, ids]
-    off = dist.to_numpy(copy=True)
-    np.fill_diagonal(off, np.nan)
+    index = list(dist.index)
+    order = sorted(range(len(index)), key=lambda i: index[i])
+    ids = [index[i] for i in order]
+    cols = dist.columns.get_indexer(ids)
+    full = dist.to_numpy(dtype=float)
+    if order != list(range(len(index))) or (cols != np.arange(len(cols))).any():  # rows and columns in id order
+        full = full[order][:, cols]
     notes = []
     if len(ids) < 2:
         notes.append(f"Too thin to cluster: {len(ids)} mechanism(s) compared; at least 2 needed.")
         clusters = pd.DataFrame({"mechanism_id": ids, "cluster": list(range(1, len(ids) + 1))})
         return Clustering(None, ids, clusters, pd.DataFrame(columns=["step", "distance", "left", "right",
                                                                      "size", "members"]), [], float(threshold), notes)
-    comparable = ~np.all(np.isnan(off), axis=1)
+    known = ~np.isnan(full)
+    np.fill_diagonal(known, False)
+    comparable = known.any(axis=1)
     excluded = [i for i, ok in zip(ids, comparable) if not ok]
     labels = [i for i, ok in zip(ids, comparable) if ok]
     if excluded:
@@ -140,30 +146,34 @@ def cluster_mechanisms(distances: Distances, threshold: float = 0.5) -> Clusteri
     if len(labels) < 2:
         notes.append(f"Too thin to cluster: {len(labels)} mechanism(s) with comparable evidence; at least 2 needed.")
         return Clustering(None, labels, empty_clusters, empty_merges, excluded, float(threshold), notes)
-    sub = dist.loc[labels, labels].to_numpy(copy=True)
-    n_nan = int(np.isnan(sub[np.triu_indices(len(labels), 1)]).sum())
+    keep = np.flatnonzero(comparable)
+    sub = full[keep][:, keep] if len(keep) < len(ids) else full
+    upper = squareform(sub, checks=False)  # pairs i < j, row by row
+    lower = squareform(np.ascontiguousarray(sub.T), checks=False)  # the same pairs read as (j, i)
+    n_nan = int(np.isnan(upper).sum())
     if n_nan:
         notes.append(f"{n_nan} pair(s) have no distance (too little comparable evidence); "
                      f"set to 1 (unrelated) for clustering only.")
-    sub = np.nan_to_num(sub, nan=1.0)
-    np.fill_diagonal(sub, 0.0)
-    sub = (sub + sub.T) / 2
-    z = linkage(squareform(sub, checks=False), method="average")
+    # the condensed matrix of the symmetrised distances, NaN read as 1 (unrelated)
+    cond = np.nan_to_num(upper, nan=1.0, copy=False)
+    cond += np.nan_to_num(lower, nan=1.0, copy=False)
+    cond /= 2
+    z = linkage(cond, method="average")
     raw = fcluster(z, t=threshold, criterion="distance")
     first: dict[int, int] = {}
-    for pos, c in enumerate(raw):
-        first.setdefault(int(c), pos)
+    for pos, c in enumerate(raw.tolist()):
+        first.setdefault(c, pos)
     renumber = {c: k + 1 for k, c in enumerate(sorted(first, key=first.get))}
-    clusters = pd.DataFrame({"mechanism_id": labels, "cluster": [renumber[int(c)] for c in raw]})
+    clusters = pd.DataFrame({"mechanism_id": labels, "cluster": [renumber[c] for c in raw.tolist()]})
     members: dict[int, list[str]] = {i: [lab] for i, lab in enumerate(labels)}
     names = {i: lab for i, lab in enumerate(labels)}
     rows = []
-    for step, (l, r, d, _) in enumerate(z, start=1):
-        left, right = members[int(l)], members[int(r)]
+    for step, (l, r, d, _) in enumerate(z.tolist(), start=1):
+        left, right = members.pop(int(l)), members.pop(int(r))
         k = len(labels) + step - 1
-        members[k] = sorted(left + right)
+        members[k] = merged = sorted(left + right)
         names[k] = f"(step {step})"
-        rows.append({"step": step, "distance": round(float(d), 4), "left": names[int(l)],
-                     "right": names[int(r)], "size": len(members[k]), "members": " + ".join(members[k])})
+        rows.append({"step": step, "distance": round(d, 4), "left": names[int(l)],
+                     "right": names[int(r)], "size": len(merged), "members": " + ".join(merged)})
     return Clustering(z, labels, clusters, pd.DataFrame(rows), excluded, float(threshold), notes)
 

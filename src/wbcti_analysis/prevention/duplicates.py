@@ -27,7 +27,7 @@ from .effort import _activity_frame
 __all__ = ["find_duplicates", "DUPLICATE_COLUMNS", "DUPLICATE_METHODS"]
 
 DUPLICATE_METHODS: tuple[str, ...] = ("neighbours", "all_pairs")
-"""How candidate pairs are found: a radius search on the TF-IDF vectors, or every pair."""
+"""How candidate pairs are found: a blocked similarity search within each country, or every pair."""
 
 DUPLICATE_COLUMNS: tuple[str, ...] = (
     "activity_a", "activity_b", "title_a", "title_b", "score", "text", "themes", "countries", "time",
@@ -78,54 +78,90 @@ def _min_text(wts: dict[str, float], threshold: float) -> float:
     return (threshold - context) / wts["text"]
 
 
-#: Memory (MB) of one block of the radius search's dense distances (scikit-learn's default is 1024: at
-#: 24,000 activities the search then peaked at 2.9 GB; the result is the same).
-_WORKING_MEMORY_MB = 128
-#: Rows of the similarity product computed at a time.
-_ROW_BLOCK = 2000
+#: Entries (pairs) of one dense block of the similarity search: 4 M float64 = 32 MB.
+_BLOCK_ENTRIES = 4_000_000
 
 
-def _neighbour_pairs(texts: list[str], wts: dict[str, float], threshold: float):
-    """Candidate pairs ``(i, j)``, ``i < j``, and their text similarity, by a radius search.
+def _country_groups(sel_countries: list) -> list[np.ndarray]:
+    """Row indices of the activities of each country (``"none"`` left out), one sorted array per country.
+
+    A duplicate pair shares a country, so only pairs within a group are candidates.
+    """
+    rows: dict[str, list] = {}
+    for i, cs in enumerate(sel_countries):
+        for c in set(cs):
+            if c != "none":
+                rows.setdefault(c, []).append(i)
+    return [np.array(v, dtype=np.int64) for _, v in sorted(rows.items()) if len(v) > 1]
+
+
+def _neighbour_pairs(texts: list[str], wts: dict[str, float], threshold: float, groups: list | None = None):
+    """Candidate pairs ``(i, j)``, ``i < j``, and their text similarity, by a blocked similarity search.
 
     Returns None when every pair can reach ``threshold`` on context alone (then every pair
-    is a candidate). Otherwise a sparse radius search (scikit-learn ``NearestNeighbors``,
-    cosine distance, brute force on the sparse TF-IDF matrix) with radius
-    ``1 - min_text`` (a small margin added) returns the pairs whose texts are similar
-    enough; pairs outside it cannot reach ``threshold``.
+    is a candidate). Otherwise, within each group of rows (``groups``, e.g. the activities
+    of one country; None means one group of all rows), the cosine similarities of the
+    TF-IDF vectors are computed block by block (rows ``i`` against the rows ``j > i`` of
+    the group, the normalised sparse rows multiplied into a dense block of at most
+    :data:`_BLOCK_ENTRIES` pairs, scikit-learn's ``sparse_matmul_to_dense``), and the
+    pairs whose similarity reaches ``min_text`` (a margin of 1e-9 below it) are kept; the
+    others cannot reach ``threshold``. The product sums each pair's terms in the order of
+    row ``i``, as the sparse product of :func:`cosine_similarity` does, so each kept
+    similarity is the all-pairs value bit for bit. Time O(sum over groups of m^2) for
+    groups of m activities (all pairs are compared, in compiled code); memory one block.
     """
-    from sklearn.neighbors import NearestNeighbors
     from sklearn.preprocessing import normalize
+    from sklearn.utils.sparsefuncs import sparse_matmul_to_dense
 
     t_min = _min_text(wts, threshold)
     if t_min <= 0:
         return None
     x = _tfidf(texts)
+    empty = np.zeros((0, 2), dtype=int), np.zeros(0)
     if x is None:  # no vocabulary: every text similarity is 0 < t_min
-        return np.zeros((0, 2), dtype=int), np.zeros(0)
-    radius = 1.0 - t_min + 1e-9 + 1e-12 / wts["text"]
-    from sklearn import config_context
+        return empty
+    bound = t_min - 1e-9 - 1e-12 / wts["text"]
+    xn = normalize(x).tocsr()
+    if groups is None:
+        groups = [np.arange(x.shape[0])]
+    found_i, found_j, found_t = [], [], []
+    for rows in groups:
+        xg = xn[rows]
+        m = len(rows)
+        step = max(1, min(m, _BLOCK_ENTRIES // max(m, 1)))
+        for start in range(0, m, step):
+            stop = min(m, start + step)
+            block = sparse_matmul_to_dense(xg[start:stop], xg[start:].T.tocsr())
+            bi, bj = np.nonzero(block >= bound)
+            keep = bj > bi  # only j > i: the part of the block right of its diagonal
+            bi, bj = bi[keep], bj[keep]
+            found_i.append(rows[start + bi])
+            found_j.append(rows[start + bj])
+            found_t.append(block[bi, bj])
+    if not found_i:
+        return empty
+    i, j, t = np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_t)
+    if not len(i):
+        return empty
+    # a pair of activities sharing several countries is found once per country: keep one
+    key, first = np.unique(i * x.shape[0] + j, return_index=True)
+    return np.c_[i[first], j[first]].astype(int), t[first].astype(float)
 
-    nn = NearestNeighbors(radius=radius, metric="cosine", algorithm="brute").fit(x)
-    with config_context(working_memory=_WORKING_MEMORY_MB):  # dense distance blocks of at most this size
-        found = nn.radius_neighbors(x, return_distance=False)
-    pairs = np.array(sorted({(i, int(j)) for i, js in enumerate(found) for j in js if i < j}), dtype=int)
-    if len(pairs) == 0:
-        return np.zeros((0, 2), dtype=int), np.zeros(0)
-    # the same sparse product as cosine_similarity (normalised rows times their transpose), restricted
-    # to the rows that have candidates, so each pair's similarity is bit-for-bit the all-pairs value
-    # (in blocks of rows: each row's products are computed alike, so the values do not change)
-    xn = normalize(x)
-    xt = xn.T.tocsc()
-    text = np.zeros(len(pairs))
-    rows_all = np.unique(pairs[:, 0])
-    for start in range(0, len(rows_all), _ROW_BLOCK):
-        rows = rows_all[start:start + _ROW_BLOCK]
-        sel = np.flatnonzero(np.isin(pairs[:, 0], rows))
-        pos = np.searchsorted(rows, pairs[sel, 0])
-        sub = (xn[rows] @ xt).tocsr()
-        text[sel] = np.asarray(sub[pos, pairs[sel, 1]]).ravel().astype(float)
-    return pairs, text
+
+def _overlapping(af: pd.DataFrame, pairs: np.ndarray) -> np.ndarray:
+    """Per pair of rows of ``af``: False if both are dated and their date ranges do not meet.
+
+    The time condition of :func:`_pair`, vectorised, so that the pairs it would reject
+    are dropped before the per-pair work.
+    """
+    start, end = af["start"].to_numpy(dtype="datetime64[ns]"), af["end"].to_numpy(dtype="datetime64[ns]")
+    lo = np.where(np.isnat(start), end, start)
+    hi = np.where(np.isnat(end), start, end)
+    a, b = pairs[:, 0], pairs[:, 1]
+    dated = ~np.isnat(lo[a]) & ~np.isnat(lo[b])
+    with np.errstate(invalid="ignore"):
+        apart = (hi[a] < lo[b]) | (hi[b] < lo[a])
+    return ~(dated & apart)
 
 
 def _doers(ds) -> pd.Series:
@@ -201,15 +237,18 @@ def find_duplicates(ds, threshold: float = 0.5, countries: Iterable[str] | None 
     even with identical themes, countries and dates, so context alone never makes a
     duplicate.
 
-    Candidates: with ``method="neighbours"`` (default) a radius search on the sparse
-    TF-IDF matrix (scikit-learn ``NearestNeighbors``, cosine distance) keeps only the
-    pairs whose text similarity is high enough for the score to reach ``threshold`` even
-    with full context (``text >= (threshold - 0.4) / 0.6`` with the default weights); the
-    other conditions are then checked on those pairs only, so the Python work grows with
-    the number of similar pairs, not with ``n^2``. When context alone can reach
-    ``threshold`` (``threshold <= 0.4`` with the default weights) every pair is a
-    candidate. ``method="all_pairs"`` checks every pair (O(n^2)); both give the same
-    result.
+    Candidates: with ``method="neighbours"`` (default) only the pairs of activities that
+    share a country are compared (one group per country), and among them only those
+    whose text similarity is high enough for the score to reach ``threshold`` even with
+    full context (``text >= (threshold - 0.4) / 0.6`` with the default weights) are kept;
+    the similarities are computed in compiled code, block by block (at most
+    :data:`_BLOCK_ENTRIES` pairs in memory at a time), the time condition is then checked
+    on those pairs with numpy and the remaining conditions per pair, so the Python work
+    grows with the number of similar pairs. The comparison itself stays O(sum over
+    countries of m^2) for m activities in a country (exact: every pair of a country is
+    compared). When context alone can reach ``threshold`` (``threshold <= 0.4`` with the
+    default weights) every pair is a candidate. ``method="all_pairs"`` checks every pair
+    (O(n^2) in Python); both give the same result.
 
     Parameters
     ----------
@@ -272,15 +311,20 @@ def find_duplicates(ds, threshold: float = 0.5, countries: Iterable[str] | None 
     af["doers"] = af["activity_id"].map(doers).map(lambda v: v if isinstance(v, tuple) else ())
     texts = (af["title"] + ". " + af["description"]).tolist()
     parent = dict(zip(af["activity_id"], af["part_of"]))
-    recs = af.to_dict("records")
-    n = len(recs)
-    found = _neighbour_pairs(texts, wts, threshold) if method == "neighbours" else None
+    n = len(af)
+    found = (_neighbour_pairs(texts, wts, threshold, _country_groups(af["sel_countries"].tolist()))
+             if method == "neighbours" else None)
     if found is None:
+        recs = af.to_dict("records")
         sim = _text_similarity(texts)
         iu, ju = np.triu_indices(n, k=1)
         candidates = zip(iu.tolist(), ju.tolist(), sim[iu, ju].tolist())
     else:
         pairs, text = found
+        keep = _overlapping(af, pairs)
+        pairs, text = pairs[keep], text[keep]
+        needed = np.unique(pairs)
+        recs = dict(zip(needed.tolist(), af.iloc[needed].to_dict("records")))
         candidates = zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), text.tolist())
     rows = []
     for i, j, t in candidates:
