@@ -47,9 +47,9 @@ summary: $(STAMP) ## rows per table and country coverage of the data package (or
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks
 
-benchmark: $(STAMP) ## time loading, then every analysis step on synthetic packages at k=1,10 (BENCH_ARGS=--with-100 adds k=100)
+benchmark: $(STAMP) ## time loading, every analysis step and full `wbcti run`s on synthetic packages at k=1,10 (BENCH_ARGS=--with-100 adds k=100)
 	$(BIN)/python benchmarks/bench_load.py
-	$(BIN)/python benchmarks/bench_scale.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/bench_scale.py --full-run $(BENCH_ARGS)
 
 clean: ## remove .venv and generated reports
 	rm -rf $(VENV) $(REPORTS) .pytest_cache
