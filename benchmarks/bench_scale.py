@@ -94,6 +94,16 @@ def steps(draws: int, boot: int, scale: float = 1):
         pv.evaluate_tier_classifier(c["ds"], seed=42)
         return pv.evaluate_tier_classifier(c["ds"], seed=42, use_themes=False)
 
+    def indicators(c):
+        import matplotlib.pyplot as plt
+
+        from wbcti_analysis import plots_mechanisms as pm
+
+        ids, feats = M.check_parameters(c["ds"])
+        fig = pm.plot_indicator_matrix(M.indicator_matrix(c["ds"], ids, feats, use_participations=True))
+        fig.savefig(Path(c["tmp"]) / "indicators.png", dpi=100)
+        plt.close(fig)
+
     def distances(c):
         ids, feats = M.check_parameters(c["ds"])
         return M.mechanism_distances(c["ds"], ids, feats, method="jaccard")
@@ -123,6 +133,7 @@ def steps(draws: int, boot: int, scale: float = 1):
         ("03", "coverage_matrix", lambda c: pv.coverage_matrix(c["ds"])),
         ("03", "find_duplicates", lambda c: pv.find_duplicates(c["ds"], threshold=0.5)),
         ("03", "tier classifier CV (x2)", classifier),
+        ("04", "indicator_matrix + plot + PNG", indicators),
         ("04", "mechanism_distances", lambda c: c.update(dist=distances(c))),
         ("04", "cluster_mechanisms", lambda c: M.cluster_mechanisms(c["dist"], threshold=0.5)),
         ("04", "sector_coverage", lambda c: M.sector_coverage(c["ds"])),
