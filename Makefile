@@ -17,11 +17,13 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
+	$(BIN)/python -m pip install --quiet -e ".[test,lab,parallel]"
+	@# nx-parallel for Python 3.11 (pyproject.toml, extra "parallel"): 0.4 declares 3.12+, 0.3 fails with networkx 3.6
+	$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' || $(BIN)/python -m pip install --quiet --ignore-requires-python "nx-parallel==0.4"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (wbcti)" >/dev/null
 	@touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the project with its test and JupyterLab extras
+install: $(STAMP) ## create .venv and install the project with its test, JupyterLab and parallel extras
 
 run: $(STAMP) ## validate the data, run every notebook into reports/<run-id>/ and print where index.html is
 	$(BIN)/wbcti validate
@@ -45,9 +47,9 @@ summary: $(STAMP) ## rows per table and country coverage of the data package (or
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks
 
-benchmark: $(STAMP) ## time loading, then every analysis step on synthetic packages at k=1,10 (BENCH_ARGS=--with-100 adds k=100)
+benchmark: $(STAMP) ## time loading, every analysis step and full `wbcti run`s on synthetic packages at k=1,10 (BENCH_ARGS=--with-100 adds k=100)
 	$(BIN)/python benchmarks/bench_load.py
-	$(BIN)/python benchmarks/bench_scale.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/bench_scale.py --full-run $(BENCH_ARGS)
 
 clean: ## remove .venv and generated reports
 	rm -rf $(VENV) $(REPORTS) .pytest_cache

@@ -20,6 +20,12 @@ Floors measured in the same run, to read the times against: ``python -c pass`` a
 included). ``--quick`` runs K = 0.2 once with 50 draws, for the test that keeps this
 script from rotting.
 
+``--full-run`` (what ``make benchmark`` passes) adds whole runs: ``wbcti run --force -q``
+of the four notebooks with their HTML pages into a fresh output folder, at K = 1 and 10
+(``--run-scales``) and on the bundled package ``data/``, each with ``--jobs 1`` and
+``--jobs 2`` (``--run-jobs``): the wall time of the command (``--run-repeats``, default 1),
+its exit status, and each notebook's time and error from the run's manifest.
+
 Prints a table (steps x scales, with the growth from the second-last to the last scale
 against K log K) and writes a CSV, one row per (scale, step), with the machine, Python
 and package versions on every row (default ``benchmarks/results/scale.csv``).
@@ -60,8 +66,12 @@ def _alarm(signum, frame):
     raise _Timeout()
 
 
-def steps(draws: int, boot: int):
-    """The steps, in notebook order: (notebook, name, function of the context)."""
+def steps(draws: int, boot: int, scale: float = 1):
+    """The steps, in notebook order: (notebook, name, function of the context).
+
+    The two ``betweenness (networkx ...)`` rows time networkx's own algorithm (the path of
+    ``method="networkx"``) with 1 job and with 2 on nx-parallel (``graphs/backend.py``),
+    against the sparse one ``actor_metrics`` uses; left out from K = 100 (minutes each)."""
     from wbcti_analysis import funding as fd
     from wbcti_analysis import graphs as g
     from wbcti_analysis import mechanisms as M
@@ -84,6 +94,16 @@ def steps(draws: int, boot: int):
         pv.evaluate_tier_classifier(c["ds"], seed=42)
         return pv.evaluate_tier_classifier(c["ds"], seed=42, use_themes=False)
 
+    def indicators(c):
+        import matplotlib.pyplot as plt
+
+        from wbcti_analysis import plots_mechanisms as pm
+
+        ids, feats = M.check_parameters(c["ds"])
+        fig = pm.plot_indicator_matrix(M.indicator_matrix(c["ds"], ids, feats, use_participations=True))
+        fig.savefig(Path(c["tmp"]) / "indicators.png", dpi=100)
+        plt.close(fig)
+
     def distances(c):
         ids, feats = M.check_parameters(c["ds"])
         return M.mechanism_distances(c["ds"], ids, feats, method="jaccard")
@@ -93,6 +113,10 @@ def steps(draws: int, boot: int):
         ("01", "actor_metrics", lambda c: c.update(metrics=g.actor_metrics(c["G"], seed=42))),
         ("01", "- eigenvector centrality", lambda c: g.eigenvector_centrality(c["G"])),
         ("01", "- betweenness centrality", lambda c: g.betweenness_centrality(c["G"], seed=42)),
+        *([("01", "- betweenness (networkx, 1 job)",
+            lambda c: g.betweenness_centrality(c["G"], seed=42, method="networkx", jobs=1)),
+           ("01", "- betweenness (networkx, nx-parallel 2 jobs)",
+            lambda c: g.betweenness_centrality(c["G"], seed=42, method="networkx", jobs=2))] if scale < 100 else []),
         ("01", "- brokerage (sector)", lambda c: brokerage(c["G"], "sector")),
         ("01", "draw_network + PNG", draw),
         ("01", "bridging", lambda c: g.bridging(c["G"], "law_enforcement", "policy_coordination")),
@@ -109,6 +133,7 @@ def steps(draws: int, boot: int):
         ("03", "coverage_matrix", lambda c: pv.coverage_matrix(c["ds"])),
         ("03", "find_duplicates", lambda c: pv.find_duplicates(c["ds"], threshold=0.5)),
         ("03", "tier classifier CV (x2)", classifier),
+        ("04", "indicator_matrix + plot + PNG", indicators),
         ("04", "mechanism_distances", lambda c: c.update(dist=distances(c))),
         ("04", "cluster_mechanisms", lambda c: M.cluster_mechanisms(c["dist"], threshold=0.5)),
         ("04", "sector_coverage", lambda c: M.sector_coverage(c["ds"])),
@@ -159,7 +184,7 @@ def worker(scale: float, repeats: int, draws: int, boot: int, timeout: int) -> l
         rec("-", "load + validate", _timed(lambda c: w.load(pkg), {}, repeats, timeout))
         ctx = {"ds": w.load(pkg), "tmp": tmp}
         rows = sum(len(df) for df in ctx["ds"].tables.values())
-        for notebook, step, fn in steps(draws, boot):
+        for notebook, step, fn in steps(draws, boot, scale):
             try:
                 times = _timed(fn, ctx, repeats if scale < 100 else 1, timeout)
                 extra = {}
@@ -172,6 +197,79 @@ def worker(scale: float, repeats: int, draws: int, boot: int, timeout: int) -> l
             rec(notebook, step, times, rows=rows, **extra)
             if "error" in extra and step in ("build_graphs", "funder_links"):
                 break
+    return out
+
+
+def _run_label(jobs: int, notebooks: list[str]) -> str:
+    what = "4 notebooks" if not notebooks else "notebooks " + ",".join(notebooks)
+    return f"wbcti run: {what} + HTML (--jobs {jobs})"
+
+
+def full_run(data: Path, jobs: int, notebooks: list[str], timeout: int) -> dict:
+    """Time one ``wbcti run --force -q`` of ``notebooks`` (all when empty) on ``data`` into a fresh folder.
+
+    Returns the seconds, the exit status, each notebook's duration and the first error
+    (with its traceback printed on stderr)."""
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [sys.executable, "-m", "wbcti_analysis", "run", *notebooks, "--data", str(data), "--output", out,
+               "--jobs", str(jobs), "--force", "-q"]
+        t = time.perf_counter()
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return {"seconds": None, "error": f"over {timeout} s"}
+        seconds = time.perf_counter() - t
+        rec = {"seconds": seconds, "exit": done.returncode}
+        manifests = sorted(Path(out).glob("*/manifest.json"))
+        if not manifests:
+            rec["error"] = f"exit {done.returncode}, no manifest: {done.stderr.strip()[-300:]}"
+            return rec
+        m = json.loads(manifests[-1].read_text(encoding="utf-8"))
+        rec["detail"] = "; ".join(f"{e['stem'][:2]} {e.get('duration_s') or 0:.1f} s {e['status']}"
+                                  for e in m["notebooks"])
+        rec["kernel_jobs"] = m["options"].get("kernel_jobs")
+        failed = [e for e in m["notebooks"] if e["status"] != "ok"]
+        if failed or done.returncode != 0:
+            e = (failed or [{}])[0]
+            err = e.get("error") or {}
+            rec["error"] = (f"exit {done.returncode}: {e.get('stem', '?')} {err.get('ename', '')}: "
+                            f"{err.get('evalue', '')}")[:200]
+            for f in failed:
+                print(f"--- {f['stem']} failed on {data}:\n{(f.get('error') or {}).get('traceback', '')}",
+                      file=sys.stderr)
+        return rec
+
+
+def full_runs(scales: list[float], jobs_list: list[int], notebooks: list[str], bundled: bool, repeats: int,
+              timeout: int) -> list[dict]:
+    """Whole ``wbcti run`` at each synthetic scale (seed 0) and on the bundled package, per ``--jobs``."""
+    from wbcti_analysis.synth import synthesize
+
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        targets = []
+        for k in scales:
+            pkg = Path(tmp) / f"k{k:g}"
+            synthesize(k, seed=0, out=pkg)
+            targets.append((k, pkg))
+        if bundled:
+            targets.append(("", HERE.parent / "data"))
+        for scale, data in targets:
+            for jobs in jobs_list:
+                step = _run_label(jobs, notebooks) + ("" if scale != "" else ", bundled data/")
+                runs = [full_run(data, jobs, notebooks, timeout) for _ in range(repeats)]
+                times = [r["seconds"] for r in runs if r.get("seconds") is not None and not r.get("error")]
+                last = runs[-1]
+                rec = {"scale": scale, "notebook": "-", "step": step, "repeats": len(times),
+                       "median_s": statistics.median(times) if times else None,
+                       "min_s": min(times) if times else None, "detail": last.get("detail", ""),
+                       "kernel_jobs": last.get("kernel_jobs")}
+                errors = [r["error"] for r in runs if r.get("error")]
+                if errors:
+                    rec["error"] = errors[0]
+                out.append(rec)
+                print(f"  {'k=' + format(scale, 'g') if scale != '' else 'bundled'} {step}: "
+                      f"{_fmt(rec['median_s'])} [{rec['detail']}] {rec.get('error', '')}", file=sys.stderr, flush=True)
     return out
 
 
@@ -217,7 +315,7 @@ def environment() -> dict:
 
     env = {"machine": f"{platform.machine()} {platform.processor() or ''}".strip(), "cpus": os.cpu_count(),
            "platform": platform.platform(), "python": platform.python_version()}
-    for pkg in ("wbcti-analysis", "numpy", "pandas", "networkx", "scipy", "scikit-learn", "matplotlib",
+    for pkg in ("wbcti-analysis", "numpy", "pandas", "networkx", "nx-parallel", "scipy", "scikit-learn", "matplotlib",
                 "pandera", "papermill"):
         try:
             env[pkg] = version(pkg)
@@ -258,12 +356,14 @@ def table(records: list[dict], scales: list[float], markdown: bool = False) -> s
             ok = ra.get("median_s") and rb.get("median_s")
             cells.append(f"{rb['median_s'] / ra['median_s']:.1f}" if ok else "-")
         rows.append([f"{step} ({nb})" if nb != "-" else step] + cells)
-    peak = ["peak memory (RSS)"] + [f"{max((r['peak_rss_mb'] for r in records if r['scale'] == s), default=0):.0f} MB"
-                                    for s in scales] + ([""] if grow else [])
+    peak = ["peak memory (RSS)"] + [
+        f"{max((r['peak_rss_mb'] for r in records if r['scale'] == s and r.get('peak_rss_mb')), default=0):.0f} MB"
+        for s in scales] + ([""] if grow else [])
     rows.append(peak)
     for r in records:
         if r["scale"] == "":
-            rows.append([r["step"]] + [_fmt(r.get("median_s"))] + [""] * (len(head) - 2))
+            cell = r.get("error") and "fail: " + r["error"][:30] or _fmt(r.get("median_s"))
+            rows.append([r["step"]] + [cell] + [""] * (len(head) - 2))
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(r) + " |" for r in rows]
@@ -282,6 +382,17 @@ def main(argv=None) -> int:
     ap.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples of gap_table (default 1000)")
     ap.add_argument("--timeout", type=int, default=600, help="seconds after which a step is given up (default 600)")
     ap.add_argument("--quick", action="store_true", help="K = 0.2 once, 50 draws and resamples (for the test)")
+    ap.add_argument("--full-run", action="store_true",
+                    help="also time whole `wbcti run`s (make benchmark passes it; see --run-*)")
+    ap.add_argument("--run-scales", type=float, nargs="+", default=[1, 10],
+                    help="synthetic scales of the full runs (default: 1 10)")
+    ap.add_argument("--run-jobs", type=int, nargs="+", default=[1, 2], help="--jobs of the full runs (default: 1 2)")
+    ap.add_argument("--run-notebooks", nargs="*", default=[], help="notebooks of the full runs (default: all)")
+    ap.add_argument("--run-repeats", type=int, default=1, help="runs per full-run row, median reported (default 1)")
+    ap.add_argument("--no-bundled-run", dest="bundled_run", action="store_false",
+                    help="no full runs on the bundled package data/")
+    ap.add_argument("--run-timeout", type=int, default=1800, help="seconds after which a full run is given up "
+                                                                  "(default 1800)")
     ap.add_argument("--csv", type=Path, default=DEFAULT_CSV, help=f"CSV written (default {DEFAULT_CSV.relative_to(HERE.parent)})")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     ap.add_argument("--worker", type=float, help=argparse.SUPPRESS)
@@ -302,10 +413,15 @@ def main(argv=None) -> int:
             return 1
         records += json.loads(done.stdout.strip().splitlines()[-1])
     records += floors(args.quick)
+    if args.full_run:
+        print("full runs ...", file=sys.stderr, flush=True)
+        records += full_runs(args.run_scales, args.run_jobs, args.run_notebooks, args.bundled_run, args.run_repeats,
+                             args.run_timeout)
+    scales = sorted(set(scales) | ({float(r["scale"]) for r in records if r["scale"] != ""}))
     env = environment()
     args.csv.parent.mkdir(parents=True, exist_ok=True)
     fields = ["scale", "notebook", "step", "median_s", "min_s", "repeats", "peak_rss_mb", "rows", "nodes", "edges",
-              "error", *env]
+              "error", "kernel_jobs", "detail", *env]
     with open(args.csv, "w", newline="") as fh:
         wr = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
         wr.writeheader()

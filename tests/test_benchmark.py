@@ -10,8 +10,10 @@ from conftest import ROOT
 
 def test_benchmark_quick(tmp_path):
     out = tmp_path / "scale.csv"
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_scale.py"), "--quick", "--csv", str(out)],
-                          capture_output=True, text=True, timeout=600)
+    # plus one full `wbcti run` of notebook 04 at the same scale (make benchmark runs all four at k = 1, 10 and data/)
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_scale.py"), "--quick", "--csv", str(out),
+                           "--full-run", "--run-scales", "0.2", "--run-jobs", "1", "--run-notebooks", "04",
+                           "--no-bundled-run"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     rows = list(csv.DictReader(out.open()))
     steps = {r["step"]: r for r in rows}
@@ -27,3 +29,8 @@ def test_benchmark_quick(tmp_path):
     assert {r["scale"] for r in rows} == {"0.2", ""}
     assert float(steps["load + validate"]["peak_rss_mb"]) > 50
     assert "load + validate" in done.stdout and "k=0.2" in done.stdout
+    run = steps["wbcti run: notebooks 04 + HTML (--jobs 1)"]
+    assert run["error"] == "" and run["scale"] == "0.2" and float(run["median_s"]) > 1  # a kernel start at least
+    assert run["detail"].startswith("04 ") and run["detail"].endswith(" ok") and run["kernel_jobs"] == "1"
+    assert "wbcti run: notebooks 04 + HTML (--jobs 1)" in done.stdout
+    assert {"nx-parallel", "networkx"} <= set(rows[0])

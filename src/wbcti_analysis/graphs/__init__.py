@@ -13,6 +13,7 @@ Modules, one concern each:
 ``core``            vocabularies (levels, sectors, roles, thresholds), :func:`canonical`
 ``build``           bipartite graph, actor projection, relations, union, :func:`build_graphs`
 ``centrality``      Burt's effective size, eigenvector (per component), betweenness (sampled)
+``backend``         jobs (``WBCTI_JOBS``) and networkx's ``backend="parallel"`` (nx-parallel)
 ``metrics``         :func:`actor_metrics`, :func:`graph_summary`, Louvain :func:`communities`
 ``brokers``         Gould-Fernandez :func:`brokerage`, :func:`bridging` of two groups
 ``mixing``          :func:`mixing_matrix`, Krackhardt-Stern :func:`ei_index` (graph and node)
@@ -46,6 +47,7 @@ _EXPORTS = {
               "union_graph", "parent_map"],
     "centrality": ["effective_size", "eigenvector_centrality", "betweenness_centrality", "BETWEENNESS_EXACT_MAX",
                    "BETWEENNESS_SAMPLE"],
+    "backend": ["JOBS_VAR", "resolve_jobs", "parallel_available"],
     "metrics": ["actor_metrics", "graph_summary", "communities"],
     "brokers": ["brokerage", "bridging", "BRIDGING_MAX_SOURCES"],
     "mixing": ["mixing_matrix", "ei_index", "node_ei_index"],

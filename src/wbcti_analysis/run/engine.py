@@ -64,9 +64,13 @@ def _execute_notebook(task: dict, stream: TextIO | None = None) -> dict:
     started, t0 = now(), time.perf_counter()
     from ..headlines import ENV_VAR
 
-    saved_env = {k: os.environ.get(k) for k in (ENV_VAR, PAGE_DIR_VAR, "PYDEVD_DISABLE_FILE_VALIDATION")}
+    from ..graphs.backend import JOBS_VAR
+
+    saved_env = {k: os.environ.get(k) for k in (ENV_VAR, PAGE_DIR_VAR, JOBS_VAR, "PYDEVD_DISABLE_FILE_VALIDATION")}
     os.environ[ENV_VAR] = task["headlines_file"]  # the kernel inherits this process's environment
     os.environ[PAGE_DIR_VAR] = str(Path(task["html"]).parent)
+    if task.get("kernel_jobs"):  # the kernel's share of --jobs, unless the caller set WBCTI_JOBS
+        os.environ.setdefault(JOBS_VAR, str(task["kernel_jobs"]))
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     Path(task["output_dir"]).mkdir(parents=True, exist_ok=True)
     status, error, attempts = "ok", None, 0
@@ -207,7 +211,9 @@ def execute(
     every notebook succeeded *and* the plan is scheduled (the whole collection, no
     ``-p``) and is no sweep. ``jobs > 1`` runs notebooks in that many separate processes
     ('spawn'), because papermill's ``cwd`` changes the whole process's directory; None
-    (default) is :func:`.progress.default_jobs`. A page whose cache key (:mod:`.cache`)
+    (default) is :func:`.progress.default_jobs`; each kernel gets ``WBCTI_JOBS`` = its
+share of them (:func:`wbcti_analysis.graphs.backend.kernel_jobs`: ``jobs`` when one
+notebook runs, 1 when ``jobs`` notebooks run at once). A page whose cache key (:mod:`.cache`)
     matches a successful page of an earlier run in ``output`` is copied from it unless
     ``force``. ``scheduler`` (a Dask scheduler address, cluster or client) runs each page
     as one task there; :class:`~.plan.RunRefused` if it cannot be reached (before anything
@@ -293,6 +299,12 @@ def execute(
     reusable = {} if force else find_reusable(output, earlier, {e["stem"]: e["cache_key"] for e in manifest["notebooks"]})
     to_run = [t for t in tasks if t["stem"] not in reusable]
     slots = sum(client.nthreads().values()) if client is not None else jobs
+    from ..graphs.backend import kernel_jobs
+
+    # each kernel's jobs for the graph algorithms (graphs/backend.py): its share of --jobs; 1 on a cluster
+    manifest["options"]["kernel_jobs"] = 1 if client is not None else kernel_jobs(jobs, min(jobs, len(to_run)))
+    for t in to_run:
+        t["kernel_jobs"] = manifest["options"]["kernel_jobs"]
     where = f"on the Dask cluster at {manifest['options']['scheduler']} ({slots} thread(s))" if client else f"{jobs} job(s)"
     durations, durations_from = previous_durations(earlier)
     for t in to_run:  # a sweep page without a history of its own: its notebook's duration
