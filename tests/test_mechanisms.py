@@ -569,3 +569,36 @@ def test_notebook_runs_with_non_default_parameters(tmp_path):
     # gower on a2/a9: tier_covered 0 (secondary shared), member_sector 0 (law_enforcement shared),
     # police_role not comparable, year unknown for a9 -> 0
     assert dist.loc["a2", "a9"] == 0.0
+
+
+@pytest.mark.parametrize("name, mechanism_axis", [("plot_indicator_matrix", "x"), ("plot_sector_coverage", "y")])
+def test_state_heatmaps_draw_the_most_stated_mechanisms_above_max(bundled_ds, name, mechanism_axis):
+    """Above max_mechanisms the heatmap keeps the most stated mechanisms, in order, and says so."""
+    import matplotlib.pyplot as plt
+
+    from wbcti_analysis.plots import mechanisms as PM
+
+    table = M.indicator_matrix(bundled_ds) if name == "plot_indicator_matrix" else M.sector_coverage(bundled_ds)
+    if name == "plot_indicator_matrix":
+        known = table.loc[:, [c for c in table.columns if c[0] != "year_established"]].notna().sum(axis=1)
+    else:
+        known = (table != "not stated").sum(axis=1)
+    n = len(table)
+    expected = [m for m in table.index if m in set(known.sort_values(ascending=False, kind="stable").index[:5])]
+
+    def drawn(fig):
+        ax = fig.axes[0]
+        ticks = ax.get_xticklabels() if mechanism_axis == "x" else ax.get_yticklabels()
+        return [t.get_text() for t in ticks], " ".join(" ".join(t.get_text() for t in fig.texts).split())
+
+    fig = getattr(PM, name)(table, max_mechanisms=5)
+    labels, caption = drawn(fig)
+    plt.close(fig)
+    assert labels == expected
+    assert f"the 5 of {n} mechanisms with the most stated cells" in caption
+    fig = getattr(PM, name)(table)  # default 40: the bundled package's 25 are all drawn
+    labels, caption = drawn(fig)
+    plt.close(fig)
+    assert labels == list(table.index) and "Drawn:" not in caption
+    with pytest.raises(ValueError, match="max_mechanisms must be a positive number"):
+        getattr(PM, name)(table, max_mechanisms=0)

@@ -17,6 +17,7 @@ import pandas as pd
 from .style import empty_figure, finish_figure
 
 __all__ = [
+    "MAX_MECHANISMS",
     "STATE_COLOURS",
     "plot_indicator_matrix",
     "plot_dendrogram",
@@ -56,6 +57,29 @@ def _empty(ax, title: str, message: str):
     return ax.figure
 
 
+MAX_MECHANISMS = 40
+"""Default ``max_mechanisms`` of the two state heatmaps: above it only the most stated are drawn."""
+
+
+def _most_stated(codes: np.ndarray, names: list[str], unknown: int, axis: int, limit: int | None):
+    """Keep the ``limit`` mechanisms (along ``axis``) with the most known cells, in their order.
+
+    Returns ``(codes, names, note)``; ``note`` says how many were left out ("" if none). Ties
+    keep the earlier mechanism (stable order).
+    """
+    n = codes.shape[axis]
+    if limit is None or n <= limit:
+        return codes, names, ""
+    if limit < 1:
+        raise ValueError(f"max_mechanisms must be a positive number of mechanisms or None, got {limit!r}")
+    known = (codes != unknown).sum(axis=1 - axis)
+    keep = np.sort(np.argsort(-known, kind="stable")[:limit])
+    codes = codes[:, keep] if axis == 1 else codes[keep, :]
+    note = (f" Drawn: the {limit} of {n} mechanisms with the most stated cells"
+            f" (max_mechanisms={limit}); the table holds all {n}.")
+    return codes, [names[i] for i in keep], note
+
+
 def _state_heatmap(codes: np.ndarray, rows: list[str], cols: list[str], states: list[str], title: str,
                    xlabel: str, ylabel: str, note: str, ax=None):
     from matplotlib.colors import ListedColormap
@@ -87,7 +111,7 @@ def _state_heatmap(codes: np.ndarray, rows: list[str], cols: list[str], states: 
 
 
 def plot_indicator_matrix(indicator: pd.DataFrame, title: str = "Mechanism features as stated by the sources",
-                          ax=None):
+                          ax=None, max_mechanisms: int | None = MAX_MECHANISMS):
     """Heatmap of :func:`~wbcti_analysis.mechanisms.indicator_matrix`: present / absent / unknown.
 
     Year columns are left out (see the timeline). Unknown (no row, or disputed) is grey,
@@ -100,6 +124,11 @@ def plot_indicator_matrix(indicator: pd.DataFrame, title: str = "Mechanism featu
     title : str
     ax : matplotlib Axes, optional
         Draw into it; None makes a figure sized to the matrix.
+    max_mechanisms : int or None, default 40
+        Above this many mechanisms only the ones with the most stated cells are drawn (in
+        their order) and the caption says how many were left out; the figure otherwise grows
+        with the matrix (a 228-mechanism package gave a 94-inch figure and 7 s of PNG
+        writing). None draws every mechanism.
 
     Returns
     -------
@@ -120,14 +149,16 @@ def plot_indicator_matrix(indicator: pd.DataFrame, title: str = "Mechanism featu
     block = indicator.loc[:, cols].T  # features as rows, mechanisms as columns
     codes = np.where(block.eq(True).fillna(False), 0, np.where(block.eq(False).fillna(False), 1, 2))
     labels = [f"{f}: {v}" if len(f"{f}: {v}") <= 60 else f"{f}: {v}"[:57] + "..." for f, v in cols]
-    return _state_heatmap(codes, labels, list(block.columns),
+    codes, mechanisms, left_out = _most_stated(codes, list(block.columns), 2, 1, max_mechanisms)
+    return _state_heatmap(codes, labels, mechanisms,
                           ["present", "stated absent", "not stated"], title, "mechanism (id)",
                           "feature: value (mechanism_features, member bodies, activity rows)",
-                          "Grey = unknown: the sources say nothing (or contradict each other); it is not 'absent'.",
-                          ax=ax)
+                          "Grey = unknown: the sources say nothing (or contradict each other); it is not 'absent'."
+                          + left_out, ax=ax)
 
 
-def plot_sector_coverage(coverage: pd.DataFrame, title: str = "Recommended sectors in each mechanism", ax=None):
+def plot_sector_coverage(coverage: pd.DataFrame, title: str = "Recommended sectors in each mechanism", ax=None,
+                         max_mechanisms: int | None = MAX_MECHANISMS):
     """Heatmap of :func:`~wbcti_analysis.mechanisms.sector_coverage` (mechanism x sector, four states).
 
     Parameters
@@ -136,6 +167,9 @@ def plot_sector_coverage(coverage: pd.DataFrame, title: str = "Recommended secto
         Mechanisms x sectors, values of :data:`~wbcti_analysis.mechanisms.COVERAGE_STATES`.
     title : str
     ax : matplotlib Axes, optional
+    max_mechanisms : int or None, default 40
+        Above this many mechanisms only the ones with the most stated sectors are drawn
+        (caption says so); None draws all.
 
     Returns
     -------
@@ -155,10 +189,11 @@ def plot_sector_coverage(coverage: pd.DataFrame, title: str = "Recommended secto
     states = ["present", "stated absent", "disputed", "not stated"]
     rank = {s: i for i, s in enumerate(states)}
     codes = coverage.apply(lambda col: col.map(rank)).to_numpy(dtype=int)
-    return _state_heatmap(codes, list(coverage.index), list(coverage.columns), states, title,
+    codes, mechanisms, left_out = _most_stated(codes, list(coverage.index), rank["not stated"], 0, max_mechanisms)
+    return _state_heatmap(codes, mechanisms, list(coverage.columns), states, title,
                           "recommended sector (RAN paper, Kosovo model for R&R, local level)", "mechanism (id)",
-                          "Members: member_sector features and the sectors of member bodies (participations).",
-                          ax=ax)
+                          "Members: member_sector features and the sectors of member bodies (participations)."
+                          + left_out, ax=ax)
 
 
 def plot_dendrogram(clustering, title: str | None = None, names: dict | None = None, ax=None):
