@@ -189,3 +189,25 @@ def test_pair_stats_as_with_add_at():
     np.add.at(wsum, grp[edges[:, 0]][b & ~a], weights[b & ~a])
     got = _pair_stats(edges, weights, grp, 5)
     assert got[0].tolist() == ties.tolist() and got[1].tolist() == wsum.tolist()
+
+
+@pytest.mark.parametrize("directed", [False, True])
+@pytest.mark.parametrize("weight", ["weight", None])
+def test_adjacency_matrix_equals_networkx(directed, weight):
+    """The one-pass adjacency equals networkx's conversion (weights, missing weights, self-loops, order)."""
+    import networkx as nx
+    import numpy as np
+
+    from wbcti_analysis.graphs.core import adjacency_matrix
+
+    rng = np.random.default_rng(3)
+    G = nx.gnm_random_graph(60, 240, seed=3, directed=directed)
+    for k, (u, v) in enumerate(G.edges()):
+        if k % 5:
+            G.edges[u, v]["weight"] = int(rng.integers(1, 9))
+    G.add_edge(7, 7, weight=4)
+    nodes = sorted(G, key=lambda n: -n)
+    expected = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=weight, format="csr", dtype=float)
+    got = adjacency_matrix(G, nodes, weight)
+    assert got.shape == expected.shape
+    assert abs(got - expected).max() == 0

